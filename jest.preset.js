@@ -1,0 +1,34 @@
+// Shared jest settings for every workspace project. Each project's jest.config.js calls
+// projectConfig(dir); the root jest.config.js lists the projects so one run gives one total.
+//
+// Tests are transformed by swc to CommonJS (fast, no experimental VM modules); workspace
+// packages resolve to their TypeScript sources through the "source" export condition.
+import { basename } from 'node:path';
+
+/** @param {string} rootDir @param {Partial<import('jest').Config>} [overrides] */
+export function projectConfig(rootDir, overrides = {}) {
+  return {
+    displayName: basename(rootDir),
+    rootDir,
+    testEnvironment: 'node',
+    testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
+    testMatch: ['<rootDir>/{src,test,smoke,saga,faults,contracts}/**/*.test.ts'],
+    moduleFileExtensions: ['ts', 'js', 'json'],
+    moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+    transform: {
+      '^.+\\.ts$': [
+        '@swc/jest',
+        {
+          jsc: {
+            target: 'es2022',
+            parser: { syntax: 'typescript', decorators: true },
+            transform: { legacyDecorator: true, decoratorMetadata: true },
+          },
+          module: { type: 'commonjs' },
+          sourceMaps: 'inline',
+        },
+      ],
+    },
+    ...overrides,
+  };
+}
