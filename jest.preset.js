@@ -11,7 +11,10 @@ export function projectConfig(rootDir, overrides = {}) {
     displayName: basename(rootDir),
     rootDir,
     testEnvironment: 'node',
-    testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
+    testEnvironmentOptions: {
+      customExportConditions: ['source', 'node', 'require', 'default'],
+      globalsCleanup: 'on',
+    },
     testMatch: ['<rootDir>/{src,test,smoke,saga,faults,contracts}/**/*.test.ts'],
     moduleFileExtensions: ['ts', 'js', 'json'],
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

@@ -1,0 +1,11 @@
+export { eventually, type EventuallyOptions } from './wait.js';
+export {
+  databaseUrl,
+  dockerEngineAnswers,
+  provideStack,
+  releaseStack,
+  stackEnvironment,
+  stackFromEnvironment,
+  type StackSource,
+  type TestStack,
+} from './stack-provider.js';

@@ -1,0 +1,28 @@
+import { eventually } from '../src/wait.js';
+
+describe('eventually', () => {
+  it('returns the first defined value', async () => {
+    let calls = 0;
+    const value = await eventually(() => Promise.resolve(++calls >= 3 ? calls : undefined), { intervalMs: 1 });
+    expect(value).toBe(3);
+  });
+
+  it('keeps trying while the probe throws', async () => {
+    let calls = 0;
+    const value = await eventually(
+      () => {
+        calls += 1;
+        if (calls < 2) throw new Error('not yet');
+        return Promise.resolve('ok');
+      },
+      { intervalMs: 1 },
+    );
+    expect(value).toBe('ok');
+  });
+
+  it('fails after the deadline with the last error and the description', async () => {
+    await expect(
+      eventually(() => Promise.reject(new Error('still broken')), { timeoutMs: 30, intervalMs: 5, description: 'the thing' }),
+    ).rejects.toThrow(/waiting for the thing: last attempt failed with still broken/);
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * `pnpm test`: every check and every suite, on the real stack, ending with one line
+ * `N passed, N failed`. Starts the parts of the stack that are not running and stops exactly those
+ * at the end, pass or fail (KEEP_STACK=1 leaves them up). Endpoints already in the environment
+ * (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DATABASE_URL) are used as they are.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { down, endpoints, loadStackConfig, status, up, type PartName } from '@acme/stack';
+import { stackFromEnvironment } from '@acme/testing';
+
+interface StepResult {
+  name: string;
+  passed: number;
+  failed: number;
+  seconds: number;
+  note?: string;
+}
+
+const config = loadStackConfig(process.env);
+const results: StepResult[] = [];
+let child: ChildProcess | undefined;
+let startedHere: PartName[] = [];
+
+async function main(): Promise<number> {
+  const external = stackFromEnvironment() !== undefined;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (!external) {
+    const before = new Set((await status(config)).filter((p) => p.state !== 'stopped').map((p) => p.name));
+    const ok = await step('stack up', async () => {
+      try {
+        await up(config, { renderer: process.stdout.isTTY ? 'default' : 'simple' });
+      } finally {
+        startedHere = (await status(config)).filter((p) => p.state !== 'stopped' && !before.has(p.name)).map((p) => p.name);
+      }
+      return { passed: 1, failed: 0 };
+    });
+    if (!ok) return finish();
+    Object.assign(env, endpoints(config));
+  }
+
+  // Build first: jest's global setup loads built packages; typecheck and lint cover every workspace.
+  await step('build', () => command('pnpm', ['-s', 'turbo', 'run', 'build', '--output-logs=errors-only'], env));
+  await step('typecheck', () => command('pnpm', ['-s', 'turbo', 'run', 'typecheck', '--output-logs=errors-only'], env));
+  await step('lint', () => command('pnpm', ['-s', 'turbo', 'run', 'lint', '--output-logs=errors-only'], env));
+  await step('format', () => command('pnpm', ['-s', 'prettier', '--check', '--log-level=warn', '.'], env));
+  await step('jest (unit, integration, e2e)', () => jest(env));
+  return finish();
+}
+
+/** Run a step, time it, record its counts; a thrown error counts as one failure. */
+async function step(name: string, work: () => Promise<{ passed: number; failed: number; note?: string }>): Promise<boolean> {
+  banner(name);
+  const started = Date.now();
+  let result: Omit<StepResult, 'name' | 'seconds'>;
+  try {
+    result = await work();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    result = { passed: 0, failed: 1 };
+  }
+  results.push({ name, seconds: (Date.now() - started) / 1000, ...result });
+  return result.failed === 0;
+}
+
+function command(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ passed: number; failed: number }> {
+  return new Promise((resolve, reject) => {
+    child = spawn(cmd, args, { stdio: 'inherit', env });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      child = undefined;
+      resolve(code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+    });
+  });
+}
+
+interface JestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+  numRuntimeErrorTestSuites: number;
+  numTotalTestSuites: number;
+}
+
+async function jest(env: NodeJS.ProcessEnv): Promise<{ passed: number; failed: number; note?: string }> {
+  const report = join(config.stackDir, 'reports', 'jest.json');
+  mkdirSync(join(config.stackDir, 'reports'), { recursive: true });
+  rmSync(report, { force: true });
+  // The OTLP exporter loads node:http with import(); jest needs the VM-modules flag to allow that.
+  const nodeOptions = `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim();
+  const exit = await command('pnpm', ['-s', 'jest', '--ci', '--json', `--outputFile=${report}`], { ...env, NODE_OPTIONS: nodeOptions });
+  if (!existsSync(report)) return { passed: 0, failed: 1, note: 'jest wrote no report' };
+  const json = JSON.parse(readFileSync(report, 'utf8')) as JestJson;
+  // A suite that cannot even load has no failed test in it, but it is a failure.
+  const failed = json.numFailedTests + json.numRuntimeErrorTestSuites;
+  if (exit.failed > 0 && failed === 0) return { passed: json.numPassedTests, failed: 1, note: 'jest exited non-zero' };
+  return { passed: json.numPassedTests, failed, note: `${json.numTotalTestSuites} suites` };
+}
+
+async function finish(): Promise<number> {
+  await stopWhatWeStarted();
+  banner('summary');
+  for (const r of results) {
+    const mark = r.failed === 0 ? 'ok  ' : 'FAIL';
+    console.log(`${mark}  ${r.name.padEnd(30)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1).padStart(6)} s${r.note ? `  (${r.note})` : ''}`);
+  }
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+async function stopWhatWeStarted(): Promise<void> {
+  if (startedHere.length === 0) return;
+  if (process.env.KEEP_STACK === '1') {
+    console.log(`\nKEEP_STACK=1: leaving ${startedHere.join(', ')} running (pnpm stack down stops them)`);
+    return;
+  }
+  banner(`stack down (${startedHere.join(', ')})`);
+  const parts = startedHere;
+  startedHere = [];
+  await down(config, { only: parts });
+}
+
+function banner(title: string): void {
+  console.log(`\n━━ ${title} ${'━'.repeat(Math.max(0, 70 - title.length))}`);
+}
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: stopping tests and the stack parts started here`);
+    child?.kill('SIGTERM');
+    void stopWhatWeStarted().finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (error: unknown) => {
+    console.error(error);
+    await stopWhatWeStarted();
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
