@@ -15,11 +15,16 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
       // A package is imported by its name, never by reaching into another package's sources.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/packages/*/src/**', '@acme/*/src/**'], message: 'Import the package by name.' }] },
+        {
+          patterns: [
+            { group: ['**/packages/*/src/**', '@acme/*/src/**'], message: 'Import the package by name.' },
+          ],
+        },
       ],
     },
   },

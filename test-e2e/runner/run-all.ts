@@ -32,7 +32,9 @@ async function main(): Promise<number> {
       try {
         await up(config, { renderer: process.stdout.isTTY ? 'default' : 'simple' });
       } finally {
-        startedHere = (await status(config)).filter((p) => p.state !== 'stopped' && !before.has(p.name)).map((p) => p.name);
+        startedHere = (await status(config))
+          .filter((p) => p.state !== 'stopped' && !before.has(p.name))
+          .map((p) => p.name);
       }
       return { passed: 1, failed: 0 };
     });
@@ -41,8 +43,12 @@ async function main(): Promise<number> {
   }
 
   // Build first: jest's global setup loads built packages; typecheck and lint cover every workspace.
-  await step('build', () => command('pnpm', ['-s', 'turbo', 'run', 'build', '--output-logs=errors-only'], env));
-  await step('typecheck', () => command('pnpm', ['-s', 'turbo', 'run', 'typecheck', '--output-logs=errors-only'], env));
+  await step('build', () =>
+    command('pnpm', ['-s', 'turbo', 'run', 'build', '--output-logs=errors-only'], env),
+  );
+  await step('typecheck', () =>
+    command('pnpm', ['-s', 'turbo', 'run', 'typecheck', '--output-logs=errors-only'], env),
+  );
   await step('lint', () => command('pnpm', ['-s', 'turbo', 'run', 'lint', '--output-logs=errors-only'], env));
   await step('format', () => command('pnpm', ['-s', 'prettier', '--check', '--log-level=warn', '.'], env));
   await step('jest (unit, integration, e2e)', () => jest(env));
@@ -50,7 +56,10 @@ async function main(): Promise<number> {
 }
 
 /** Run a step, time it, record its counts; a thrown error counts as one failure. */
-async function step(name: string, work: () => Promise<{ passed: number; failed: number; note?: string }>): Promise<boolean> {
+async function step(
+  name: string,
+  work: () => Promise<{ passed: number; failed: number; note?: string }>,
+): Promise<boolean> {
   banner(name);
   const started = Date.now();
   let result: Omit<StepResult, 'name' | 'seconds'>;
@@ -64,7 +73,11 @@ async function step(name: string, work: () => Promise<{ passed: number; failed: 
   return result.failed === 0;
 }
 
-function command(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ passed: number; failed: number }> {
+function command(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ passed: number; failed: number }> {
   return new Promise((resolve, reject) => {
     child = spawn(cmd, args, { stdio: 'inherit', env });
     child.once('error', reject);
@@ -87,13 +100,18 @@ async function jest(env: NodeJS.ProcessEnv): Promise<{ passed: number; failed: n
   mkdirSync(join(config.stackDir, 'reports'), { recursive: true });
   rmSync(report, { force: true });
   // The OTLP exporter loads node:http with import(); jest needs the VM-modules flag to allow that.
-  const nodeOptions = `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim();
-  const exit = await command('pnpm', ['-s', 'jest', '--ci', '--json', `--outputFile=${report}`], { ...env, NODE_OPTIONS: nodeOptions });
+  const nodeOptions =
+    `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim();
+  const exit = await command('pnpm', ['-s', 'jest', '--ci', '--json', `--outputFile=${report}`], {
+    ...env,
+    NODE_OPTIONS: nodeOptions,
+  });
   if (!existsSync(report)) return { passed: 0, failed: 1, note: 'jest wrote no report' };
   const json = JSON.parse(readFileSync(report, 'utf8')) as JestJson;
   // A suite that cannot even load has no failed test in it, but it is a failure.
   const failed = json.numFailedTests + json.numRuntimeErrorTestSuites;
-  if (exit.failed > 0 && failed === 0) return { passed: json.numPassedTests, failed: 1, note: 'jest exited non-zero' };
+  if (exit.failed > 0 && failed === 0)
+    return { passed: json.numPassedTests, failed: 1, note: 'jest exited non-zero' };
   return { passed: json.numPassedTests, failed, note: `${json.numTotalTestSuites} suites` };
 }
 
@@ -102,7 +120,9 @@ async function finish(): Promise<number> {
   banner('summary');
   for (const r of results) {
     const mark = r.failed === 0 ? 'ok  ' : 'FAIL';
-    console.log(`${mark}  ${r.name.padEnd(30)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1).padStart(6)} s${r.note ? `  (${r.note})` : ''}`);
+    console.log(
+      `${mark}  ${r.name.padEnd(30)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1).padStart(6)} s${r.note ? `  (${r.note})` : ''}`,
+    );
   }
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);

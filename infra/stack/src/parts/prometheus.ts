@@ -20,7 +20,11 @@ export class PrometheusPart extends DaemonPart {
   override readonly startTimeoutMs = 30_000;
 
   get dataDirs(): string[] {
-    return [join(this.config.dataDir, 'prometheus')];
+    return [this.tsdbDir];
+  }
+
+  private get tsdbDir(): string {
+    return join(this.config.dataDir, 'prometheus');
   }
 
   private get configFile(): string {
@@ -52,7 +56,7 @@ export class PrometheusPart extends DaemonPart {
   protected override prepare(): Promise<void> {
     const targets = endpoints(this.config).PROMETHEUS_TARGETS_DIR;
     mkdirSync(targets, { recursive: true });
-    mkdirSync(this.dataDirs[0] as string, { recursive: true });
+    mkdirSync(this.tsdbDir, { recursive: true });
     renderTemplate(join(this.config.root, 'infra/prometheus/prometheus.native.yml'), this.configFile, {
       TARGETS_DIR: targets,
       RULES_DIR: join(this.config.root, 'infra/prometheus/rules'),
@@ -66,7 +70,7 @@ export class PrometheusPart extends DaemonPart {
       command: binary,
       args: [
         `--config.file=${this.configFile}`,
-        `--storage.tsdb.path=${this.dataDirs[0] as string}`,
+        `--storage.tsdb.path=${this.tsdbDir}`,
         `--web.listen-address=127.0.0.1:${this.config.PROMETHEUS_PORT}`,
         '--web.enable-lifecycle',
         '--storage.tsdb.retention.time=7d',
