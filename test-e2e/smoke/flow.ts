@@ -54,7 +54,13 @@ export interface KafkaRoundTrip {
  * and decode.
  */
 export async function kafkaAvroRoundTrip(stack: TestStack, id = runId()): Promise<KafkaRoundTrip> {
-  const kafka = new Kafka({ clientId: `smoke-${id}`, brokers: stack.kafkaBrokers, logLevel: logLevel.ERROR });
+  const kafka = new Kafka({
+    clientId: `smoke-${id}`,
+    // kafkajs logs the retriable "coordinator not available" of a brand-new group at ERROR level;
+    // real failures surface as rejected promises, so the logger only adds noise here.
+    brokers: stack.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
   const registry = new SchemaRegistry({ host: stack.schemaRegistryUrl });
   const topic = `smoke.${id}`;
   const subject = `${topic}-com.acme.smoke.Ping`;
@@ -64,7 +70,10 @@ export async function kafkaAvroRoundTrip(stack: TestStack, id = runId()): Promis
   await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
   await admin.disconnect();
 
-  const { id: schemaId } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(pingSchema) }, { subject });
+  const { id: schemaId } = await registry.register(
+    { type: SchemaType.AVRO, schema: JSON.stringify(pingSchema) },
+    { subject },
+  );
 
   // A new required field without a default cannot read old data: BACKWARD must refuse it.
   const breaking = { ...pingSchema, fields: [...pingSchema.fields, { name: 'currency', type: 'string' }] };
@@ -93,7 +102,10 @@ export async function kafkaAvroRoundTrip(stack: TestStack, id = runId()): Promis
         return Promise.resolve();
       },
     });
-    const bytes = await eventually(() => Promise.resolve(raw), { description: `a message on ${topic}`, timeoutMs: 60_000 });
+    const bytes = await eventually(() => Promise.resolve(raw), {
+      description: `a message on ${topic}`,
+      timeoutMs: 60_000,
+    });
     const received = (await registry.decode(bytes)) as Ping;
     return {
       topic,
@@ -107,6 +119,36 @@ export async function kafkaAvroRoundTrip(stack: TestStack, id = runId()): Promis
     };
   } finally {
     await consumer.disconnect();
+    await removeSmokeTraces(kafka, stack, topic, `smoke-${id}`, subject);
+  }
+}
+
+/** A long-lived stack should not collect a topic, group and subject per smoke run. */
+async function removeSmokeTraces(
+  kafka: Kafka,
+  stack: TestStack,
+  topic: string,
+  groupId: string,
+  subject: string,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups([groupId]);
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.disconnect();
+  }
+  // Confluent API: a soft delete first, then the permanent one.
+  for (const query of ['', '?permanent=true']) {
+    const response = await fetch(
+      `${stack.schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}${query}`,
+      {
+        method: 'DELETE',
+      },
+    );
+    if (!response.ok)
+      throw new Error(`deleting subject ${subject}: HTTP ${response.status} ${await response.text()}`);
   }
 }
 
@@ -115,10 +157,15 @@ interface SmokeDatabase {
 }
 
 /** Create a scratch schema in the orders database, write and read a row through kysely, drop it. */
-export async function kyselyRoundTrip(stack: TestStack, id = runId()): Promise<{ id: string; amountMinor: string }> {
+export async function kyselyRoundTrip(
+  stack: TestStack,
+  id = runId(),
+): Promise<{ id: string; amountMinor: string }> {
   const schema = `smoke_${id}`;
   const db = new Kysely<SmokeDatabase>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl(stack, 'orders'), max: 2 }) }),
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: databaseUrl(stack, 'orders'), max: 2 }),
+    }),
   });
   try {
     await db.schema.createSchema(schema).execute();
@@ -130,7 +177,11 @@ export async function kyselyRoundTrip(stack: TestStack, id = runId()): Promise<{
       .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .execute();
     await scoped.insertInto('pings').values({ id, amount_minor: '1999' }).execute();
-    const row = await scoped.selectFrom('pings').select(['id', 'amount_minor']).where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await scoped
+      .selectFrom('pings')
+      .select(['id', 'amount_minor'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     return { id: row.id, amountMinor: row.amount_minor };
   } finally {
     await db.schema.dropSchema(schema).ifExists().cascade().execute();
@@ -139,15 +190,24 @@ export async function kyselyRoundTrip(stack: TestStack, id = runId()): Promise<{
 }
 
 interface JaegerTraceResponse {
-  data: { traceID: string; spans: { operationName: string; processID: string }[]; processes: Record<string, { serviceName: string }> }[];
+  data: {
+    traceID: string;
+    spans: { operationName: string; processID: string }[];
+    processes: Record<string, { serviceName: string }>;
+  }[];
 }
 
 /** Export one span over OTLP/HTTP and read it back from the Jaeger query API. */
-export async function jaegerSpan(stack: TestStack, id = runId()): Promise<{ traceId: string; service: string; operation: string }> {
+export async function jaegerSpan(
+  stack: TestStack,
+  id = runId(),
+): Promise<{ traceId: string; service: string; operation: string }> {
   const service = `smoke-${id}`;
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
-    spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${stack.otlpEndpoint}/v1/traces` }))],
+    spanProcessors: [
+      new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${stack.otlpEndpoint}/v1/traces` })),
+    ],
   });
   const span = provider.getTracer('smoke').startSpan('smoke.ping');
   const traceId = span.spanContext().traceId;
@@ -163,7 +223,13 @@ export async function jaegerSpan(stack: TestStack, id = runId()): Promise<{ trac
       const body = (await response.json()) as JaegerTraceResponse;
       const t = body.data[0];
       const s = t?.spans[0];
-      return t && s ? { traceId: t.traceID, service: t.processes[s.processID]?.serviceName ?? '', operation: s.operationName } : undefined;
+      return t && s
+        ? {
+            traceId: t.traceID,
+            service: t.processes[s.processID]?.serviceName ?? '',
+            operation: s.operationName,
+          }
+        : undefined;
     },
     { description: `trace ${traceId} in Jaeger`, timeoutMs: 30_000 },
   );
@@ -176,10 +242,19 @@ interface PrometheusQueryResponse {
 }
 
 /** Expose a gauge over HTTP, register it as a scrape target, and read it back through PromQL. */
-export async function prometheusScrape(stack: TestStack, id = runId()): Promise<{ query: string; value: number; job: string }> {
-  if (!stack.prometheusTargetsDir) throw new Error('PROMETHEUS_TARGETS_DIR is not set: cannot register a scrape target');
+export async function prometheusScrape(
+  stack: TestStack,
+  id = runId(),
+): Promise<{ query: string; value: number; job: string }> {
+  if (!stack.prometheusTargetsDir)
+    throw new Error('PROMETHEUS_TARGETS_DIR is not set: cannot register a scrape target');
   const registry = new Registry();
-  const gauge = new Gauge({ name: 'acme_smoke_ping', help: 'Set by the smoke flow', labelNames: ['run'], registers: [registry] });
+  const gauge = new Gauge({
+    name: 'acme_smoke_ping',
+    help: 'Set by the smoke flow',
+    labelNames: ['run'],
+    registers: [registry],
+  });
   gauge.set({ run: id }, 42);
   const server: Server = createServer((_req, res) => {
     void registry.metrics().then((body) => {
@@ -190,12 +265,17 @@ export async function prometheusScrape(stack: TestStack, id = runId()): Promise<
   const { port } = server.address() as AddressInfo;
   mkdirSync(stack.prometheusTargetsDir, { recursive: true });
   const targetFile = join(stack.prometheusTargetsDir, `smoke-${id}.json`);
-  writeFileSync(targetFile, JSON.stringify([{ targets: [`127.0.0.1:${port}`], labels: { service: `smoke-${id}` } }]));
+  writeFileSync(
+    targetFile,
+    JSON.stringify([{ targets: [`127.0.0.1:${port}`], labels: { service: `smoke-${id}` } }]),
+  );
   const query = `acme_smoke_ping{run="${id}"}`;
   try {
     return await eventually(
       async () => {
-        const response = await fetch(`${stack.prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
+        const response = await fetch(
+          `${stack.prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`,
+        );
         const body = (await response.json()) as PrometheusQueryResponse;
         const sample = body.data.result[0];
         return sample ? { query, value: Number(sample.value[1]), job: sample.metric.job ?? '' } : undefined;

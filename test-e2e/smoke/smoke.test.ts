@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from 'kafkajs';
 import { stackFromEnvironment, type TestStack } from '@acme/testing';
 import { jaegerSpan, kafkaAvroRoundTrip, kyselyRoundTrip, prometheusScrape } from './flow.js';
 
@@ -16,6 +17,17 @@ describe('smoke: the real stack', () => {
     expect(result.wireHeader).toEqual({ magic: 0, schemaId: result.schemaId });
     expect(result.breakingChangeRejected).toBe(true);
     expect(result.breakingChangeError).toMatch(/incompatible|409|compatib/i);
+
+    // …and leaves neither its topic nor its subject behind on a long-lived stack.
+    const subjects = (await (await fetch(`${stack.schemaRegistryUrl}/subjects`)).json()) as string[];
+    expect(subjects).not.toContain(result.subject);
+    const admin = new Kafka({ brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      expect(await admin.listTopics()).not.toContain(result.topic);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('writes and reads a row through kysely on Postgres', async () => {
