@@ -3,7 +3,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = import.meta.dirname;
-const inside = (dir) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).map((name) => join(dir, name)) : []);
+const inside = (dir) =>
+  existsSync(join(root, dir)) ? readdirSync(join(root, dir)).map((name) => join(dir, name)) : [];
 const projects = [...inside('packages'), ...inside('apps'), 'infra/stack', 'test-e2e']
   .filter((dir) => existsSync(join(root, dir, 'jest.config.js')))
   .map((dir) => `<rootDir>/${dir}`);

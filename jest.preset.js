@@ -1,7 +1,8 @@
 // Shared jest settings for every workspace project. Each project's jest.config.js calls
 // projectConfig(dir); the root jest.config.js lists the projects so one run gives one total.
 //
-// Tests are transformed by swc to CommonJS (fast, no experimental VM modules); workspace
+// Tests are transformed by swc to CommonJS (fast; the `jest` script adds --experimental-vm-modules
+// only because the OTLP exporter loads node:http with a dynamic import()); workspace
 // packages resolve to their TypeScript sources through the "source" export condition.
 import { basename } from 'node:path';
 

@@ -105,7 +105,9 @@ program
   });
 
 function printEnv(c: StackConfig): void {
-  for (const [key, value] of Object.entries(endpoints(c))) console.log(`export ${key}=${value}`);
+  // Single-quoted, so a path with spaces or `$` survives `eval`.
+  const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+  for (const [key, value] of Object.entries(endpoints(c))) console.log(`export ${key}=${quote(value)}`);
 }
 
 program.parseAsync().catch((error: unknown) => {

@@ -10,7 +10,12 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from './paths.js';
 
-const port = z.coerce.number().int().min(1).max(65535);
+/** Decimal digits only: `Number()` would also take "0x4a38" or "1e4". */
+const port = z
+  .string()
+  .regex(/^\d+$/, 'expected a port number (1–65535)')
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(65535));
 
 /** Variable name → validator with its default. The single list the README and compose are checked against. */
 export const stackVariables = {
@@ -67,7 +72,10 @@ export class StackConfigError extends Error {
 }
 
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
-  const parsed = schema.safeParse(env);
+  // An empty variable means "use the default", as `${VAR:-default}` does in docker-compose.yml; an
+  // empty STACK_DIR must never resolve to the repository root (reset would delete data/ there).
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = schema.safeParse(set);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new StackConfigError(`invalid stack configuration:\n${lines.join('\n')}`);

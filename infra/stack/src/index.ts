@@ -2,6 +2,6 @@ export { databases, endpoints, loadStackConfig, stackVariables, StackConfigError
 export type { StackConfig, StackEndpoints } from './config.js';
 export { StackPartError } from './errors.js';
 export type { PartName } from './parts/part.js';
-export { createParts, down, partNames, reset, StackUpError, status, up } from './stack.js';
+export { createParts, down, partNames, reset, StackUpError, status, stopPlan, up } from './stack.js';
 export type { PartStatus, Renderer, UpOutcome } from './stack.js';
 export { repoRoot } from './paths.js';

@@ -191,25 +191,56 @@ export async function status(config: StackConfig): Promise<PartStatus[]> {
   );
 }
 
-/** Stop what `up` started, dependents first. Returns the parts that were running. */
+/**
+ * Stop what `up` started, dependents first (the registry before Postgres). Stopping a part also
+ * stops the parts that need it: a registry without its database is of no use. Returns the parts
+ * that were running.
+ */
 export async function down(
   config: StackConfig,
   options: { only?: readonly PartName[] } = {},
 ): Promise<PartName[]> {
-  const parts = createParts(config)
-    .filter((p) => !options.only || options.only.includes(p.name))
-    .reverse();
+  const parts = new Map(createParts(config).map((p) => [p.name, p]));
   return withLock(config, async () => {
     const stopped: PartName[] = [];
-    // The registry needs Postgres, so it goes first; the rest are independent.
-    const registry = parts.filter((p) => p.name === 'registry');
-    const others = parts.filter((p) => p.name !== 'registry');
-    for (const group of [registry, others]) {
-      const results = await Promise.all(group.map(async (p) => ((await p.stop()) ? p.name : undefined)));
+    for (const wave of stopPlan([...parts.values()], options.only)) {
+      const results = await Promise.all(
+        wave.map(async (name) => ((await parts.get(name)?.stop()) ? name : undefined)),
+      );
       for (const name of results) if (name) stopped.push(name);
     }
     return stopped;
   });
+}
+
+/**
+ * The order `down` stops parts in: waves that stop in parallel, each part after every part that
+ * needs it. With `only`, the named parts plus, transitively, the parts that need them.
+ */
+export function stopPlan(
+  parts: readonly Pick<Part, 'name' | 'needs'>[],
+  only?: readonly PartName[],
+): PartName[][] {
+  const wanted = new Set<PartName>(only ?? parts.map((p) => p.name));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of parts) {
+      if (!wanted.has(p.name) && p.needs.some((need) => wanted.has(need))) {
+        wanted.add(p.name);
+        grew = true;
+      }
+    }
+  }
+  let remaining = parts.filter((p) => wanted.has(p.name));
+  const waves: PartName[][] = [];
+  while (remaining.length > 0) {
+    const ready = remaining.filter((p) => !remaining.some((other) => other.needs.includes(p.name)));
+    if (ready.length === 0)
+      throw new Error(`circular needs among ${remaining.map((p) => p.name).join(', ')}`);
+    waves.push(ready.map((p) => p.name));
+    remaining = remaining.filter((p) => !ready.includes(p));
+  }
+  return waves;
 }
 
 /** Stop everything and delete all data (downloads stay cached). */

@@ -37,7 +37,10 @@ export function stackFromEnvironment(env: NodeJS.ProcessEnv = process.env): Test
   return fromEndpoints('environment', env as unknown as StackEndpoints);
 }
 
-function fromEndpoints(source: StackSource, e: Partial<StackEndpoints> & Pick<StackEndpoints, (typeof required)[number]>): TestStack {
+function fromEndpoints(
+  source: StackSource,
+  e: Partial<StackEndpoints> & Pick<StackEndpoints, (typeof required)[number]>,
+): TestStack {
   return {
     source,
     kafkaBrokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
@@ -64,7 +67,10 @@ export function stackEnvironment(stack: TestStack): Record<string, string> {
 }
 
 export function dockerEngineAnswers(): boolean {
-  const result = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 5000, stdio: 'ignore' });
+  const result = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
+    timeout: 5000,
+    stdio: 'ignore',
+  });
   return result.status === 0;
 }
 
@@ -85,7 +91,10 @@ export async function provideStack(): Promise<TestStack> {
     };
     const e = endpoints(config);
     // Compose publishes the same ports as the native stack; only the registry speaks at its root.
-    return fromEndpoints('testcontainers', { ...e, SCHEMA_REGISTRY_URL: `http://127.0.0.1:${config.SCHEMA_REGISTRY_PORT}` });
+    return fromEndpoints('testcontainers', {
+      ...e,
+      SCHEMA_REGISTRY_URL: `http://127.0.0.1:${config.SCHEMA_REGISTRY_PORT}`,
+    });
   }
   await up(config, { renderer: 'simple' });
   return fromEndpoints('native', endpoints(config));

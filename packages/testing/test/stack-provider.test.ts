@@ -10,7 +10,11 @@ describe('stack provider', () => {
 
   it('takes endpoints from the environment when the three required ones are set', () => {
     const stack = stackFromEnvironment(env);
-    expect(stack).toMatchObject({ source: 'environment', kafkaBrokers: ['a:1', 'b:2'], prometheusUrl: 'http://p:9090' });
+    expect(stack).toMatchObject({
+      source: 'environment',
+      kafkaBrokers: ['a:1', 'b:2'],
+      prometheusUrl: 'http://p:9090',
+    });
   });
 
   it('falls through when a required endpoint is missing', () => {
@@ -24,6 +28,8 @@ describe('stack provider', () => {
   });
 
   it('addresses one database on the server', () => {
-    expect(databaseUrl({ databaseUrl: 'postgres://u:p@h:5432' }, 'orders')).toBe('postgres://u:p@h:5432/orders');
+    expect(databaseUrl({ databaseUrl: 'postgres://u:p@h:5432' }, 'orders')).toBe(
+      'postgres://u:p@h:5432/orders',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { StackPartError } from '../errors.js';
 import { run } from '../proc.js';
@@ -56,8 +56,11 @@ export class JaegerPart extends DaemonPart {
         `go install ${module} failed`,
         (error as Error).message.split('\n').slice(-3).join(' '),
       );
+    } finally {
+      // The binary is moved into place only once it is complete; the staging folder never stays.
+      if (existsSync(join(staging, 'all-in-one'))) renameSync(join(staging, 'all-in-one'), this.binary);
+      rmSync(staging, { recursive: true, force: true });
     }
-    renameSync(join(staging, 'all-in-one'), this.binary);
   }
 
   protected daemon() {

@@ -50,8 +50,11 @@ export class RegistryPart extends DaemonPart {
           'org.apache.maven.plugins:maven-dependency-plugin:2.8:unpack',
           `-Dartifact=${artifact}`,
           `-DoutputDirectory=${this.home}`,
+          // Without a POM the plugin would drop its "already unpacked" marker in the working
+          // directory, and a stale marker there makes a later unpack silently do nothing.
+          `-DmarkersDirectory=${join(this.home, '.markers')}`,
         ],
-        { repo: join(this.config.cacheDir, 'm2') },
+        { repo: join(this.config.cacheDir, 'm2'), cwd: this.home },
       ),
       this.home,
     );
