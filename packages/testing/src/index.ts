@@ -1,4 +1,4 @@
-export { eventually, type EventuallyOptions } from './wait.js';
+export { eventually, withDeadline, type EventuallyOptions } from './wait.js';
 export {
   databaseUrl,
   dockerEngineAnswers,

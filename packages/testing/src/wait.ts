@@ -16,7 +16,10 @@ export interface EventuallyOptions {
  * @example
  *   const trace = await eventually(async () => (await fetchTrace(id)) ?? undefined, { description: 'trace in Jaeger' });
  */
-export async function eventually<T>(probe: () => Promise<T | undefined>, options: EventuallyOptions = {}): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  options: EventuallyOptions = {},
+): Promise<T> {
   const { timeoutMs = 30_000, intervalMs = 200, description = 'condition' } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -33,5 +36,26 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, options
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}${why}`);
     }
     await delay(intervalMs);
+  }
+}
+
+/**
+ * Settle with `work`, or reject once `ms` have passed — for one awaited event that has no probe to
+ * poll (a consumer reaching a count), so a hang becomes a clear failure.
+ *
+ * @example
+ *   await withDeadline(allConsumed, 60_000, 'consuming 1000 messages');
+ */
+export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`timed out after ${ms} ms ${what}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }

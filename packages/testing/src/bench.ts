@@ -1,0 +1,137 @@
+/**
+ * A small benchmark harness for `pnpm bench <name>`: cases run in interleaved rounds (A B C, A B C…)
+ * so machine noise hits every case alike, figures are medians over the rounds, and every case is
+ * shown beside the baseline it names, measured in the same run. Never used to assert timings in tests.
+ *
+ * @example
+ *   const report = await runBenchmark({
+ *     rounds: 5,
+ *     cases: [
+ *       { name: 'raw pg insert', unit: 'rows', run: rawInsert },
+ *       { name: 'event store append', unit: 'events', baseline: 'raw pg insert', run: append },
+ *     ],
+ *   });
+ *   console.log(formatReport(report));
+ */
+import { MultiBar, Presets } from 'cli-progress';
+
+export interface BenchCase {
+  name: string;
+  /** What one operation is ("rows", "messages", "events"). */
+  unit: string;
+  /** Name of the case this one is compared with; a baseline names none. */
+  baseline?: string;
+  /**
+   * One measured run: do the work and return how many operations it did — or, when the run has a
+   * set-up phase that must not count (a consumer group joining), the operations and the seconds
+   * the measured part took.
+   */
+  run(progress: (done: number, total: number) => void): Promise<number | { ops: number; seconds: number }>;
+}
+
+export interface BenchOptions {
+  cases: readonly BenchCase[];
+  rounds: number;
+  /** Draw progress bars (on a terminal); otherwise print one line per finished run. */
+  interactive?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface CaseResult {
+  name: string;
+  unit: string;
+  baseline?: string;
+  /** Operations per second, one per round. */
+  rates: number[];
+  median: number;
+  min: number;
+  max: number;
+  /** median / the baseline's median, when there is a baseline. */
+  ratio?: number;
+}
+
+export async function runBenchmark(options: BenchOptions): Promise<CaseResult[]> {
+  const { cases, rounds } = options;
+  for (const c of cases) {
+    if (c.baseline !== undefined && !cases.some((other) => other.name === c.baseline))
+      throw new Error(`case "${c.name}" names an unknown baseline "${c.baseline}"`);
+  }
+  const log = options.log ?? (() => undefined);
+  const rates = new Map(cases.map((c) => [c.name, [] as number[]]));
+  const bars = options.interactive
+    ? new MultiBar(
+        { format: ' {bar} {percentage}% | {label}', hideCursor: true, clearOnComplete: false },
+        Presets.shades_classic,
+      )
+    : undefined;
+  const overall = bars?.create(rounds * cases.length, 0, { label: 'runs' });
+  const current = bars?.create(1, 0, { label: '' });
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const c of cases) {
+        const label = `round ${round}/${rounds} · ${c.name}`;
+        current?.start(1, 0, { label });
+        const started = process.hrtime.bigint();
+        const outcome = await c.run((done, total) => {
+          current?.setTotal(total);
+          current?.update(done, { label });
+        });
+        const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+        const { ops, seconds } = typeof outcome === 'number' ? { ops: outcome, seconds: elapsed } : outcome;
+        const rate = ops / seconds;
+        rates.get(c.name)?.push(rate);
+        overall?.increment(1, { label: 'runs' });
+        if (!bars) log(`${label}: ${formatRate(rate)} ${c.unit}/s (${ops} in ${seconds.toFixed(2)} s)`);
+      }
+    }
+  } finally {
+    bars?.stop();
+  }
+  return summarize(cases, rates);
+}
+
+/** Medians, spreads and ratios from the rates of every round. */
+export function summarize(cases: readonly BenchCase[], rates: ReadonlyMap<string, number[]>): CaseResult[] {
+  const medians = new Map(cases.map((c) => [c.name, median(rates.get(c.name) ?? [])]));
+  return cases.map((c) => {
+    const list = rates.get(c.name) ?? [];
+    const own = medians.get(c.name) ?? Number.NaN;
+    const base = c.baseline === undefined ? undefined : medians.get(c.baseline);
+    return {
+      name: c.name,
+      unit: c.unit,
+      ...(c.baseline === undefined ? {} : { baseline: c.baseline }),
+      rates: list,
+      median: own,
+      min: Math.min(...list),
+      max: Math.max(...list),
+      ...(base === undefined ? {} : { ratio: own / base }),
+    };
+  });
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const upper = sorted[middle] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
+}
+
+export function formatRate(rate: number): string {
+  return Math.round(rate).toLocaleString('en-US');
+}
+
+/** A fixed-width table: case, median rate, min–max over the rounds, ratio to the baseline. */
+export function formatReport(results: readonly CaseResult[]): string {
+  const rows = results.map((r) => [
+    r.name,
+    `${formatRate(r.median)} ${r.unit}/s`,
+    `${formatRate(r.min)} – ${formatRate(r.max)}`,
+    r.ratio === undefined ? 'baseline' : `${r.ratio.toFixed(2)}× ${r.baseline ?? ''}`,
+  ]);
+  const header = ['case', 'median', 'min – max', 'vs baseline'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+  return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}
