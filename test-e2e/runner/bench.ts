@@ -39,7 +39,7 @@ const program = new Command('pnpm bench')
       return;
     }
     const benchmark = benchmarks[name];
-    if (!benchmark) program.error(`unknown benchmark "${name}"; try --list`);
+    if (!benchmark) throw new Error(`unknown benchmark "${name}"; try --list`);
 
     const config = loadStackConfig(process.env);
     let stack = stackFromEnvironment();

@@ -107,7 +107,8 @@ program
 function printEnv(c: StackConfig): void {
   // Single-quoted, so a path with spaces or `$` survives `eval`.
   const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
-  for (const [key, value] of Object.entries(endpoints(c))) console.log(`export ${key}=${quote(value)}`);
+  for (const [key, value] of Object.entries<string>({ ...endpoints(c) }))
+    console.log(`export ${key}=${quote(value)}`);
 }
 
 program.parseAsync().catch((error: unknown) => {

@@ -21,7 +21,7 @@ describe('README configuration table', () => {
   it('lists every stack variable with its default', () => {
     for (const [name, validator] of Object.entries(stackVariables)) {
       const fallback = (validator as { parse(v: unknown): string | number | undefined }).parse(undefined);
-      const documented = fallback === undefined ? expect.any(String) : String(fallback);
+      const documented: unknown = fallback === undefined ? expect.any(String) : String(fallback);
       expect({ name, default: rows.get(name) }).toEqual({ name, default: documented });
     }
   });
