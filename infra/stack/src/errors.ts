@@ -5,7 +5,7 @@ export class StackPartError extends Error {
   constructor(
     readonly part: string,
     message: string,
-    /** The most likely cause, when we could tell (port taken, Java missing, disk full…). */
+    /** The likely cause (disk full, Java too old…) or the way out (free the port, install Java), when known. */
     readonly hint?: string,
     /** The last lines of the part's log, to spare a trip to `stack logs`. */
     readonly logTail?: string,
@@ -16,7 +16,7 @@ export class StackPartError extends Error {
   /** Message, hint and log tail as one block for the terminal. */
   describe(): string {
     const lines = [this.message];
-    if (this.hint) lines.push(`  cause: ${this.hint}`);
+    if (this.hint) lines.push(`  hint: ${this.hint}`);
     if (this.logTail) lines.push(`  last log lines:`, ...this.logTail.split('\n').map((l) => `    ${l}`));
     return lines.join('\n');
   }

@@ -168,7 +168,7 @@ describe('StackPartError', () => {
     expect(error.describe()).toBe(
       [
         'kafka: the process exited during start-up',
-        '  cause: a port it needs is already taken',
+        '  hint: a port it needs is already taken',
         '  last log lines:',
         '    line one',
         '    Caused by: java.net.BindException: Address already in use',
@@ -185,7 +185,7 @@ describe('StackPartError', () => {
       'postgres: initdb failed\n  last log lines:\n    boom',
     );
     expect(new StackPartError('postgres', 'initdb failed', 'disk', '').describe()).toBe(
-      'postgres: initdb failed\n  cause: disk',
+      'postgres: initdb failed\n  hint: disk',
     );
   });
 });
