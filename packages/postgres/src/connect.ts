@@ -1,0 +1,48 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+export interface ConnectOptions {
+  /** Server URL (`postgres://user:pass@host:port`), with or without a database. */
+  url: string;
+  /** Database to use instead of the URL's. */
+  database?: string;
+  /** Pool size (default 10). */
+  max?: number;
+  /** Shows in `pg_stat_activity`, so a connection can be traced to its service. */
+  applicationName?: string;
+}
+
+const int8 = 20;
+const xid8 = 5069;
+
+/**
+ * Positions and transaction ids are 64-bit: they arrive as `bigint`, never as a rounded number or
+ * a string that sorts wrongly.
+ */
+const types = new pg.TypeOverrides();
+types.setTypeParser(int8, 'text', BigInt);
+types.setTypeParser(xid8, 'text', BigInt);
+
+/** The URL with its database replaced (database names are per service, the server is shared). */
+export function databaseUrl(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/**
+ * A kysely instance over its own `pg` pool.
+ *
+ * @example
+ *   const db = connect<Database>({ url: process.env.DATABASE_URL, database: 'orders' });
+ *   await db.destroy(); // closes the pool
+ */
+export function connect<DB>(options: ConnectOptions): Kysely<DB> {
+  const pool = new pg.Pool({
+    connectionString: options.database ? databaseUrl(options.url, options.database) : options.url,
+    max: options.max ?? 10,
+    types,
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
+  });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}

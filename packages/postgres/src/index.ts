@@ -1,0 +1,3 @@
+export { connect, databaseUrl, type ConnectOptions } from './connect.js';
+export { migrate, MigrationError, type MigrationSet } from './migrate.js';
+export { afterCursor, finishedTransaction, start, type CommitCursor } from './commit-order.js';
