@@ -5,7 +5,7 @@
  * cases as its baseline, so its figure always comes with "×N of what the bare client manages".
  */
 import { randomUUID } from 'node:crypto';
-import type { BenchCase } from '@acme/testing/bench';
+import type { BenchCase, Benchmark } from '@acme/testing/bench';
 import type { TestStack } from '@acme/testing';
 import { databaseUrl, withDeadline } from '@acme/testing';
 import { Kafka, logLevel } from 'kafkajs';
@@ -132,3 +132,8 @@ export async function baselineCases(
     },
   };
 }
+
+export const baseline: Benchmark = {
+  description: 'raw pg inserts, raw kafkajs produce and consume — the reference for every other benchmark',
+  prepare: (stack) => baselineCases(stack),
+};

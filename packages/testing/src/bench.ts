@@ -13,7 +13,10 @@
  *   });
  *   console.log(formatReport(report));
  */
+import { endpoints, loadStackConfig, up } from '@acme/stack';
 import { MultiBar, Presets } from 'cli-progress';
+import { Command, InvalidArgumentError } from 'commander';
+import { stackFromEnvironment, type TestStack } from './stack-provider.js';
 
 export interface BenchCase {
   name: string;
@@ -134,4 +137,80 @@ export function formatReport(results: readonly CaseResult[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** A named benchmark: its cases (baselines included) on the real stack, and how to clean up after them. */
+export interface Benchmark {
+  description: string;
+  prepare(stack: TestStack): Promise<{ cases: BenchCase[]; close(): Promise<void> }>;
+}
+
+/**
+ * The command line behind `pnpm bench` (root and per package): `<name> [--rounds N]`, `--list`.
+ * Brings the real stack up unless its endpoints are in the environment; the stack keeps running.
+ *
+ * @example
+ *   // packages/outbox/bench/main.ts
+ *   await benchMain({ relay: relayBenchmark });
+ */
+export async function benchMain(benchmarks: Record<string, Benchmark>, argv = process.argv): Promise<void> {
+  const program = new Command('bench')
+    .description(
+      'Benchmarks on the real stack; medians of interleaved rounds, each case beside its baseline.',
+    )
+    .argument('[name]', `one of: ${Object.keys(benchmarks).join(', ')}`)
+    .option('-r, --rounds <n>', 'rounds (each runs every case once)', positiveInt, 5)
+    .option('-l, --list', 'list the benchmarks')
+    .action(async (name: string | undefined, options: { rounds: number; list?: boolean }) => {
+      if (options.list || name === undefined) {
+        for (const [key, b] of Object.entries(benchmarks)) log(`${key.padEnd(14)} ${b.description}`);
+        return;
+      }
+      const benchmark = benchmarks[name];
+      if (!benchmark) throw new Error(`unknown benchmark "${name}"; try --list`);
+      const stack = await benchStack();
+      const prepared = await benchmark.prepare(stack);
+      try {
+        log(
+          `\n${name}: ${options.rounds} rounds of ${prepared.cases.length} cases (${new Date().toISOString()})`,
+        );
+        const results = await runBenchmark({
+          cases: prepared.cases,
+          rounds: options.rounds,
+          interactive: process.stdout.isTTY,
+          log: (line) => {
+            log(`  ${line}`);
+          },
+        });
+        log(`\n${formatReport(results)}`);
+      } finally {
+        await prepared.close();
+      }
+    });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+async function benchStack(): Promise<TestStack> {
+  const fromEnv = stackFromEnvironment();
+  if (fromEnv) return fromEnv;
+  const config = loadStackConfig(process.env);
+  await up(config, { renderer: process.stdout.isTTY ? 'default' : 'simple' });
+  const stack = stackFromEnvironment({ ...endpoints(config) });
+  if (!stack) throw new Error('the stack endpoints are incomplete');
+  return stack;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
 }
