@@ -19,7 +19,8 @@ export class MigrationError extends Error {
  * @example
  *   await migrate(db, eventStoreMigrations, outboxMigrations);
  */
-export async function migrate(db: Kysely<unknown>, ...sets: MigrationSet[]): Promise<string[]> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any app's Database type is accepted
+export async function migrate(db: Kysely<any>, ...sets: MigrationSet[]): Promise<string[]> {
   const applied: string[] = [];
   for (const set of sets) {
     const migrator = new Migrator({

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { ConcurrencyError, InvalidAppendError, type ExpectedVersion } from './errors.js';
+import type { Event, RecordedEvent } from './event.js';
+import { store, type Executor } from './executor.js';
+import { activeTraceparent, type EventMetadata } from './metadata.js';
+
+export interface AppendOptions {
+  /** The kind of aggregate the stream holds ("order", "sku"). */
+  streamType: string;
+  /** The version the caller decided on: a number, `'no-stream'` (create) or `'any'`. */
+  expectedVersion: ExpectedVersion;
+  /** Event types this stream's decider knows; anything else is refused. */
+  knownTypes?: readonly string[];
+  /** Schema version of each event type's `data` (default 1). */
+  schemaVersions?: Readonly<Partial<Record<string, number>>>;
+  /** Correlation and causation of the command being handled; fresh ids when absent. */
+  correlationId?: string;
+  causationId?: string;
+  /** Extra metadata stored with every event of this append. */
+  metadata?: Record<string, unknown>;
+  /** Largest serialised `data` accepted, in bytes (default 1 MiB). */
+  maxEventBytes?: number;
+}
+
+export interface AppendResult<E extends Event = Event> {
+  streamId: string;
+  /** The stream's version after the append: the expected version of the next one. */
+  nextExpectedVersion: number;
+  events: RecordedEvent<E>[];
+}
+
+const defaultMaxEventBytes = 1024 * 1024;
+
+/**
+ * Append events to a stream with optimistic concurrency, inside the caller's transaction.
+ * Several appends in one transaction make a multi-stream append: all or nothing. Validation comes
+ * before any write, so a refused append leaves the transaction untouched.
+ *
+ * @example
+ *   await db.transaction().execute((tx) =>
+ *     appendToStream(tx, `order-${id}`, [{ type: 'OrderPlaced', data }], {
+ *       streamType: 'order',
+ *       expectedVersion: 'no-stream',
+ *     }),
+ *   );
+ */
+export async function appendToStream<E extends Event>(
+  db: Executor,
+  streamId: string,
+  events: readonly E[],
+  options: AppendOptions,
+): Promise<AppendResult<E>> {
+  const rows = prepare(streamId, events, options);
+  const next = await advanceStream(db, streamId, options.streamType, options.expectedVersion, events.length);
+  const first = next - events.length + 1;
+  const inserted = await store(db)
+    .insertInto('events')
+    .values(
+      rows.map((row, i) => ({
+        stream_id: streamId,
+        stream_type: options.streamType,
+        version: first + i,
+        type: row.type,
+        data: row.data,
+        metadata: JSON.stringify(row.metadata),
+        schema_version: row.metadata.schemaVersion,
+      })),
+    )
+    .returning(['global_position', 'transaction_id', 'version', 'recorded_at'])
+    .execute();
+  // RETURNING order is not promised to follow VALUES order: match rows by version.
+  const byVersion = new Map(rows.map((row, i) => [first + i, { row, event: events[i] }]));
+  return {
+    streamId,
+    nextExpectedVersion: next,
+    events: inserted
+      .sort((x, y) => x.version - y.version)
+      .map((stored) => {
+        const source = byVersion.get(stored.version);
+        if (!source?.event) throw new Error(`append to ${streamId}: no input for version ${stored.version}`);
+        return {
+          ...source.event,
+          streamId,
+          streamType: options.streamType,
+          version: stored.version,
+          globalPosition: stored.global_position,
+          transactionId: stored.transaction_id,
+          recordedAt: stored.recorded_at,
+          metadata: source.row.metadata,
+        };
+      }),
+  };
+}
+
+interface PreparedRow {
+  type: string;
+  data: string;
+  metadata: EventMetadata;
+}
+
+function prepare(streamId: string, events: readonly Event[], options: AppendOptions): PreparedRow[] {
+  if (streamId.trim() === '') throw new InvalidAppendError(streamId, 'the stream id is empty');
+  const { expectedVersion } = options;
+  if (typeof expectedVersion === 'number' && !(Number.isInteger(expectedVersion) && expectedVersion >= 0))
+    throw new InvalidAppendError(streamId, `expected version ${expectedVersion} is not a whole number ≥ 0`);
+  if (events.length === 0) throw new InvalidAppendError(streamId, 'nothing to append (an empty event list)');
+  const max = options.maxEventBytes ?? defaultMaxEventBytes;
+  const correlationId = options.correlationId ?? randomUUID();
+  const causationId = options.causationId ?? correlationId;
+  const traceparent = activeTraceparent();
+  return events.map((event) => {
+    if (options.knownTypes && !options.knownTypes.includes(event.type))
+      throw new InvalidAppendError(
+        streamId,
+        `event type "${event.type}" is unknown to ${options.streamType} streams (known: ${options.knownTypes.join(', ')})`,
+      );
+    const data = JSON.stringify(event.data);
+    const bytes = Buffer.byteLength(data);
+    if (bytes > max)
+      throw new InvalidAppendError(
+        streamId,
+        `${event.type} data is ${bytes} bytes, more than the ${max} allowed`,
+      );
+    return {
+      type: event.type,
+      data,
+      metadata: {
+        ...options.metadata,
+        correlationId,
+        causationId,
+        ...(traceparent ? { traceparent } : {}),
+        schemaVersion: options.schemaVersions?.[event.type] ?? 1,
+      },
+    };
+  });
+}
+
+/**
+ * Move the stream's version by `count` if it is where the caller expects, and return the new
+ * version. The streams row is the lock: a concurrent append with the same expectation waits for the
+ * first to commit, then finds the version moved and fails (READ COMMITTED re-checks the row).
+ */
+async function advanceStream(
+  db: Executor,
+  streamId: string,
+  streamType: string,
+  expected: ExpectedVersion,
+  count: number,
+): Promise<number> {
+  const streams = store(db);
+  if (expected === 'any') {
+    const row = await streams
+      .insertInto('streams')
+      .values({ stream_id: streamId, stream_type: streamType, version: count })
+      .onConflict((oc) =>
+        oc.column('stream_id').doUpdateSet({
+          version: sql<number>`streams.version + ${count}`,
+          updated_at: sql<Date>`now()`,
+        }),
+      )
+      .returning('version')
+      .executeTakeFirstOrThrow();
+    return row.version;
+  }
+  const row =
+    expected === 'no-stream' || expected === 0
+      ? await streams
+          .insertInto('streams')
+          .values({ stream_id: streamId, stream_type: streamType, version: count })
+          .onConflict((oc) => oc.column('stream_id').doNothing())
+          .returning('version')
+          .executeTakeFirst()
+      : await streams
+          .updateTable('streams')
+          .set({ version: sql<number>`version + ${count}`, updated_at: sql<Date>`now()` })
+          .where('stream_id', '=', streamId)
+          .where('version', '=', expected)
+          .returning('version')
+          .executeTakeFirst();
+  if (row) return row.version;
+  const actual = await streams
+    .selectFrom('streams')
+    .select('version')
+    .where('stream_id', '=', streamId)
+    .executeTakeFirst();
+  throw new ConcurrencyError(streamId, expected, actual?.version ?? 0);
+}

@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { sql, type Transaction } from 'kysely';
+import { aggregateStream, maybeSnapshot } from './aggregate.js';
+import { appendToStream } from './append.js';
+import type { Decider } from './decider.js';
+import { ConcurrencyError, IdempotencyKeyReusedError, TooManyConflictsError } from './errors.js';
+import type { Event, RecordedEvent } from './event.js';
+import { store, type Executor } from './executor.js';
+import { readStream } from './read.js';
+
+export interface HandleCommandOptions<State, Command, E extends Event> {
+  decider: Decider<State, Command, E>;
+  streamId: string;
+  command: Command;
+  /** A retried request with the same key gets the first result instead of acting twice. */
+  idempotencyKey?: string;
+  correlationId?: string;
+  causationId?: string;
+  /** Attempts when another writer moved the stream in between (default 5). */
+  maxAttempts?: number;
+  /**
+   * Runs in the same transaction, after the append: enqueue the integration events in the outbox
+   * here, so they leave the service if and only if the domain events were stored.
+   */
+  afterAppend?: (tx: Transaction<unknown>, outcome: CommandOutcome<State, E>) => Promise<void>;
+}
+
+export interface CommandOutcome<State, E extends Event> {
+  streamId: string;
+  /** Events this command appended (empty when `decide` found nothing to do). */
+  events: RecordedEvent<E>[];
+  state: State;
+  nextExpectedVersion: number;
+  /** True when this is the stored result of an earlier call with the same idempotency key. */
+  replayed: boolean;
+}
+
+interface StoredResult {
+  streamId: string;
+  fromVersion: number;
+  toVersion: number;
+}
+
+/**
+ * Load → decide → append (+ `afterAppend`) in one transaction; on a version conflict, reload and
+ * decide again, up to `maxAttempts` times. Domain errors thrown by `decide` pass through untouched.
+ *
+ * @example
+ *   const outcome = await handleCommand(db, {
+ *     decider: orderDecider,
+ *     streamId: `order-${orderId}`,
+ *     command: { type: 'PlaceOrder', data, metadata: { now } },
+ *     idempotencyKey: request.headers['idempotency-key'],
+ *     afterAppend: (tx, { events }) => enqueue(tx, events.map(toIntegrationMessage)),
+ *   });
+ */
+export async function handleCommand<State, Command, E extends Event>(
+  db: Executor,
+  options: HandleCommandOptions<State, Command, E>,
+): Promise<CommandOutcome<State, E>> {
+  const attempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute((tx) => attemptOnce(tx, options));
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      if (attempt >= attempts) throw new TooManyConflictsError(options.streamId, attempt, { cause: error });
+      // Spread the losers out a little so they do not collide again at once.
+      await delay(Math.random() * 5 * attempt);
+    }
+  }
+}
+
+async function attemptOnce<State, Command, E extends Event>(
+  tx: Transaction<unknown>,
+  options: HandleCommandOptions<State, Command, E>,
+): Promise<CommandOutcome<State, E>> {
+  const { decider, streamId, idempotencyKey } = options;
+  if (idempotencyKey !== undefined) {
+    const earlier = await claimKey(tx, idempotencyKey, fingerprint(streamId, options.command));
+    if (earlier) return replay(tx, decider, earlier);
+  }
+
+  const current = await aggregateStream(tx, streamId, decider);
+  const events = decider.decide(options.command, current.state);
+  let outcome: CommandOutcome<State, E> = {
+    streamId,
+    events: [],
+    state: current.state,
+    nextExpectedVersion: current.version,
+    replayed: false,
+  };
+  if (events.length > 0) {
+    const appended = await appendToStream(tx, streamId, events, {
+      streamType: decider.streamType,
+      expectedVersion: current.version === 0 ? 'no-stream' : current.version,
+      knownTypes: decider.eventTypes,
+      ...(decider.schemaVersions ? { schemaVersions: decider.schemaVersions } : {}),
+      ...(options.correlationId ? { correlationId: options.correlationId } : {}),
+      ...(options.causationId ? { causationId: options.causationId } : {}),
+    });
+    const state = appended.events.reduce((s, event) => decider.evolve(s, event), current.state);
+    await maybeSnapshot(tx, streamId, decider, state, current.version, appended.nextExpectedVersion);
+    outcome = {
+      ...outcome,
+      events: appended.events,
+      state,
+      nextExpectedVersion: appended.nextExpectedVersion,
+    };
+    await options.afterAppend?.(tx, outcome);
+  }
+  if (idempotencyKey !== undefined) {
+    const result: StoredResult = {
+      streamId,
+      fromVersion: current.version + 1,
+      toVersion: outcome.nextExpectedVersion,
+    };
+    await store(tx)
+      .updateTable('command_results')
+      .set({ result: sql`${JSON.stringify(result)}::jsonb` })
+      .where('idempotency_key', '=', idempotencyKey)
+      .execute();
+  }
+  return outcome;
+}
+
+/**
+ * Take the key for this transaction, or return the first call's result. A concurrent call with the
+ * same key waits on the key's row until the first commits (then replays) or rolls back (then acts).
+ */
+async function claimKey(
+  tx: Transaction<unknown>,
+  key: string,
+  print: string,
+): Promise<StoredResult | undefined> {
+  const claimed = await store(tx)
+    .insertInto('command_results')
+    .values({ idempotency_key: key, fingerprint: print, result: 'null' })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('idempotency_key')
+    .executeTakeFirst();
+  if (claimed) return undefined;
+  const row = await store(tx)
+    .selectFrom('command_results')
+    .select(['fingerprint', 'result'])
+    .where('idempotency_key', '=', key)
+    .executeTakeFirstOrThrow();
+  if (row.fingerprint !== print) throw new IdempotencyKeyReusedError(key);
+  return row.result as StoredResult;
+}
+
+async function replay<State, Command, E extends Event>(
+  tx: Transaction<unknown>,
+  decider: Decider<State, Command, E>,
+  earlier: StoredResult,
+): Promise<CommandOutcome<State, E>> {
+  const events =
+    earlier.toVersion >= earlier.fromVersion
+      ? await readStream<E>(tx, earlier.streamId, {
+          fromVersion: earlier.fromVersion,
+          toVersion: earlier.toVersion,
+        })
+      : [];
+  const { state } = await aggregateStream(tx, earlier.streamId, decider, { asOfVersion: earlier.toVersion });
+  return {
+    streamId: earlier.streamId,
+    events,
+    state,
+    nextExpectedVersion: earlier.toVersion,
+    replayed: true,
+  };
+}
+
+function fingerprint(streamId: string, command: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify([streamId, command]))
+    .digest('hex');
+}

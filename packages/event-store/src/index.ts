@@ -1,0 +1,18 @@
+export { aggregateStream, maybeSnapshot, type Aggregate, type AggregateOptions } from './aggregate.js';
+export { appendToStream, type AppendOptions, type AppendResult } from './append.js';
+export { handleCommand, type CommandOutcome, type HandleCommandOptions } from './command.js';
+export type { Decider } from './decider.js';
+export {
+  ConcurrencyError,
+  EventStoreError,
+  IdempotencyKeyReusedError,
+  InvalidAppendError,
+  TooManyConflictsError,
+  type ExpectedVersion,
+} from './errors.js';
+export type { Event, RecordedEvent } from './event.js';
+export type { Executor } from './executor.js';
+export { activeTraceparent, type EventMetadata } from './metadata.js';
+export { eventStoreMigrations } from './migrations/index.js';
+export { readAll, readStream, type ReadAllPage, type ReadStreamOptions } from './read.js';
+export type { EventStoreDatabase } from './schema.js';

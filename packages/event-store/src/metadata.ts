@@ -1,0 +1,22 @@
+import { trace } from '@opentelemetry/api';
+
+/** What every event carries besides its data. */
+export interface EventMetadata {
+  /** The id shared by everything one original request caused (an order's whole saga). */
+  correlationId: string;
+  /** The id of the message or command that directly caused this event. */
+  causationId: string;
+  /** W3C trace context of the span that appended the event, so consumers continue the trace. */
+  traceparent?: string;
+  /** Version of the shape of `data`, for upcasting on read. */
+  schemaVersion: number;
+  [extra: string]: unknown;
+}
+
+/** The W3C `traceparent` of the active span, or undefined outside a (valid) span. */
+export function activeTraceparent(): string | undefined {
+  const context = trace.getActiveSpan()?.spanContext();
+  if (!context || !trace.isSpanContextValid(context)) return undefined;
+  const flags = context.traceFlags.toString(16).padStart(2, '0');
+  return `00-${context.traceId}-${context.spanId}-${flags}`;
+}

@@ -1,0 +1,68 @@
+// Frozen once landed: change the schema with a new migration, never by editing this one.
+import { sql, type Kysely } from 'kysely';
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('streams')
+    .addColumn('stream_id', 'text', (c) => c.primaryKey())
+    .addColumn('stream_type', 'text', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull().check(sql`version >= 0`))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+
+  await db.schema
+    .createTable('events')
+    .addColumn('global_position', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+    .addColumn('transaction_id', sql`xid8`, (c) => c.notNull().defaultTo(sql`pg_current_xact_id()`))
+    .addColumn('stream_id', 'text', (c) => c.notNull())
+    .addColumn('stream_type', 'text', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull().check(sql`version >= 1`))
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('data', 'jsonb', (c) => c.notNull())
+    .addColumn('metadata', 'jsonb', (c) => c.notNull())
+    .addColumn('schema_version', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('recorded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+    .addUniqueConstraint('events_stream_version', ['stream_id', 'version'])
+    .execute();
+  // Read-all order: (transaction id, position), see @acme/postgres commit-order.
+  await db.schema
+    .createIndex('events_commit_order')
+    .on('events')
+    .columns(['transaction_id', 'global_position'])
+    .execute();
+  await db.schema
+    .createIndex('events_stream_recorded')
+    .on('events')
+    .columns(['stream_id', 'recorded_at'])
+    .execute();
+
+  // Corrections are new events: the log refuses to be rewritten, whoever asks.
+  await sql`
+    CREATE FUNCTION events_are_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      RAISE EXCEPTION 'events are immutable: % refused on events (append a correcting event instead)', TG_OP
+        USING ERRCODE = 'restrict_violation';
+    END $$`.execute(db);
+  await sql`CREATE TRIGGER events_no_update_delete BEFORE UPDATE OR DELETE ON events
+    FOR EACH ROW EXECUTE FUNCTION events_are_immutable()`.execute(db);
+  await sql`CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION events_are_immutable()`.execute(db);
+
+  await db.schema
+    .createTable('snapshots')
+    .addColumn('stream_id', 'text', (c) => c.primaryKey())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('schema_version', 'integer', (c) => c.notNull())
+    .addColumn('state', 'jsonb', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+
+  await db.schema
+    .createTable('command_results')
+    .addColumn('idempotency_key', 'text', (c) => c.primaryKey())
+    .addColumn('fingerprint', 'text', (c) => c.notNull())
+    .addColumn('result', 'jsonb', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+}

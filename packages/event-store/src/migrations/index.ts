@@ -1,0 +1,10 @@
+import type { MigrationSet } from '@acme/postgres';
+import * as createEventStore from './20261123_090000_create_event_store.js';
+
+/** The event store's tables, tracked as the `event_store` set: `migrate(db, eventStoreMigrations)`. */
+export const eventStoreMigrations: MigrationSet = {
+  name: 'event_store',
+  migrations: {
+    '20261123_090000_create_event_store': createEventStore,
+  },
+};

@@ -1,0 +1,220 @@
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { sql, type Kysely } from 'kysely';
+import {
+  appendToStream,
+  ConcurrencyError,
+  type AppendOptions,
+  type Event,
+  InvalidAppendError,
+  readStream,
+  type EventStoreDatabase,
+} from '../src/index.js';
+import { added, counter } from './support/counter.js';
+import { counts, openStore } from './support/store.js';
+
+let db: Kysely<EventStoreDatabase>;
+let close: () => Promise<void>;
+const contextManager = new AsyncLocalStorageContextManager();
+
+beforeAll(async () => {
+  ({ db, close } = await openStore(30));
+  context.setGlobalContextManager(contextManager.enable());
+});
+afterAll(async () => {
+  context.disable();
+  await close();
+});
+
+let seq = 0;
+const newStream = () => `counter-${Date.now()}-${++seq}`;
+const options = { streamType: 'counter', knownTypes: counter.eventTypes };
+
+describe('appendToStream', () => {
+  it('creates a stream, appends at the expected version, and with "any"', async () => {
+    const id = newStream();
+    const first = await appendToStream(db, id, [added(1), added(2)], {
+      ...options,
+      expectedVersion: 'no-stream',
+    });
+    expect(first.nextExpectedVersion).toBe(2);
+    expect(first.events.map((e) => e.version)).toEqual([1, 2]);
+    expect(first.events[0]?.globalPosition).toBeLessThan(first.events[1]?.globalPosition ?? 0n);
+
+    const second = await appendToStream(db, id, [added(3)], { ...options, expectedVersion: 2 });
+    expect(second.nextExpectedVersion).toBe(3);
+    const third = await appendToStream(db, id, [added(4)], { ...options, expectedVersion: 'any' });
+    expect(third.nextExpectedVersion).toBe(4);
+    const fresh = await appendToStream(db, newStream(), [added(9)], { ...options, expectedVersion: 'any' });
+    expect(fresh.nextExpectedVersion).toBe(1);
+
+    const read = await readStream(db, id);
+    expect(read.map((e) => [e.version, e.type, e.data])).toEqual([
+      [1, 'Added', { n: 1 }],
+      [2, 'Added', { n: 2 }],
+      [3, 'Added', { n: 3 }],
+      [4, 'Added', { n: 4 }],
+    ]);
+  });
+
+  it('reads a stream forwards, backwards, by version range and count', async () => {
+    const id = newStream();
+    await appendToStream(db, id, [1, 2, 3, 4, 5].map(added), { ...options, expectedVersion: 'no-stream' });
+    const versions = async (o: Parameters<typeof readStream>[2]) =>
+      (await readStream(db, id, o)).map((e) => e.version);
+    expect(await versions({ fromVersion: 2, toVersion: 4 })).toEqual([2, 3, 4]);
+    expect(await versions({ direction: 'backwards', maxCount: 2 })).toEqual([5, 4]);
+    expect(await versions({ direction: 'backwards', fromVersion: 3 })).toEqual([3, 2, 1]);
+    expect(await versions({ fromVersion: 4, maxCount: 10 })).toEqual([4, 5]);
+    expect(await readStream(db, 'counter-that-does-not-exist')).toEqual([]);
+  });
+
+  it('refuses a wrong expected version with an error naming stream, expected and actual — and writes nothing', async () => {
+    const id = newStream();
+    await appendToStream(db, id, [added(1)], { ...options, expectedVersion: 'no-stream' });
+    const before = await counts(db);
+
+    const stale = appendToStream(db, id, [added(2)], { ...options, expectedVersion: 0 });
+    await expect(stale).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(stale).rejects.toMatchObject({ streamId: id, expected: 0, actual: 1, retriable: false });
+    await expect(appendToStream(db, id, [added(2)], { ...options, expectedVersion: 5 })).rejects.toThrow(
+      `stream ${id}: expected version 5, but it is at version 1`,
+    );
+    await expect(
+      appendToStream(db, id, [added(2)], { ...options, expectedVersion: 'no-stream' }),
+    ).rejects.toThrow(`stream ${id}: expected no stream, but it is at version 1`);
+    await expect(
+      appendToStream(db, 'counter-missing', [added(2)], { ...options, expectedVersion: 3 }),
+    ).rejects.toThrow('stream counter-missing: expected version 3, but it is absent');
+    expect(await counts(db)).toEqual(before);
+  });
+
+  it('lets exactly one of many concurrent appends at the same expected version win', async () => {
+    const id = newStream();
+    await appendToStream(db, id, [added(1)], { ...options, expectedVersion: 'no-stream' });
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        appendToStream(db, id, [added(i + 10)], { ...options, expectedVersion: 1 }),
+      ),
+    );
+    const won = attempts.filter((a) => a.status === 'fulfilled');
+    const lost = attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(19);
+    for (const loss of lost)
+      expect(loss.reason).toMatchObject({ name: 'ConcurrencyError', expected: 1, actual: 2 });
+    expect((await readStream(db, id)).map((e) => e.version)).toEqual([1, 2]);
+  });
+
+  it('lets exactly one of many concurrent creations of the same stream win', async () => {
+    const id = newStream();
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 10 }, () =>
+        appendToStream(db, id, [added(1)], { ...options, expectedVersion: 'no-stream' }),
+      ),
+    );
+    expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+    expect((await readStream(db, id)).length).toBe(1);
+  });
+
+  it('appends to several streams in one transaction, all or nothing', async () => {
+    const [a, b] = [newStream(), newStream()];
+    await appendToStream(db, b, [added(1)], { ...options, expectedVersion: 'no-stream' });
+    const before = await counts(db);
+    await expect(
+      db.transaction().execute(async (tx) => {
+        await appendToStream(tx, a, [added(1)], { ...options, expectedVersion: 'no-stream' });
+        await appendToStream(tx, b, [added(2)], { ...options, expectedVersion: 'no-stream' }); // conflicts
+      }),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await counts(db)).toEqual(before);
+    expect(await readStream(db, a)).toEqual([]);
+
+    await db.transaction().execute(async (tx) => {
+      await appendToStream(tx, a, [added(1)], { ...options, expectedVersion: 'no-stream' });
+      await appendToStream(tx, b, [added(2)], { ...options, expectedVersion: 1 });
+    });
+    const [ea, eb] = [await readStream(db, a), await readStream(db, b)];
+    expect(ea.map((e) => e.version)).toEqual([1]);
+    expect(eb.map((e) => e.version)).toEqual([1, 2]);
+    expect(ea[0]?.transactionId).toBe(eb[1]?.transactionId);
+  });
+
+  describe('bad input: a clear error and nothing written', () => {
+    const cases: [string, readonly Event[], Partial<AppendOptions>, RegExp][] = [
+      ['an empty event list', [], {}, /nothing to append/],
+      [
+        'an event type the decider does not know',
+        [{ type: 'Multiplied', data: { n: 2 } }],
+        {},
+        /event type "Multiplied" is unknown to counter streams \(known: Added, Reset\)/,
+      ],
+      [
+        'an oversize payload',
+        [{ type: 'Added', data: { n: 1, pad: 'x'.repeat(2048) } }],
+        { maxEventBytes: 1024 },
+        /Added data is 20\d\d bytes, more than the 1024 allowed/,
+      ],
+      [
+        'a negative expected version',
+        [added(1)],
+        { expectedVersion: -1 },
+        /expected version -1 is not a whole number/,
+      ],
+    ];
+    it.each(cases)('%s', async (_what, events, extra, message) => {
+      const id = newStream();
+      const before = await counts(db);
+      const attempt = appendToStream(db, id, events, { ...options, expectedVersion: 'any', ...extra });
+      await expect(attempt).rejects.toBeInstanceOf(InvalidAppendError);
+      await expect(attempt).rejects.toThrow(message);
+      expect(await counts(db)).toEqual(before);
+    });
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE of events, whoever asks', async () => {
+    const id = newStream();
+    await appendToStream(db, id, [added(1)], { ...options, expectedVersion: 'no-stream' });
+    await expect(
+      sql`UPDATE events SET data = '{"n":100}' WHERE stream_id = ${id}`.execute(db),
+    ).rejects.toThrow(/events are immutable: UPDATE refused/);
+    await expect(sql`DELETE FROM events WHERE stream_id = ${id}`.execute(db)).rejects.toThrow(
+      /events are immutable: DELETE refused/,
+    );
+    await expect(sql`TRUNCATE events`.execute(db)).rejects.toThrow(/events are immutable: TRUNCATE refused/);
+    expect((await readStream(db, id)).map((e) => e.data)).toEqual([{ n: 1 }]);
+  });
+
+  it('stores correlation, causation, the active traceparent and the schema version in metadata', async () => {
+    const id = newStream();
+    const span = trace.wrapSpanContext({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: TraceFlags.SAMPLED,
+    });
+    await context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
+      appendToStream(db, id, [added(1), { type: 'Reset', data: { at: 'now' } }], {
+        ...options,
+        expectedVersion: 'no-stream',
+        correlationId: 'corr-1',
+        causationId: 'cmd-7',
+        schemaVersions: { Reset: 2 },
+      }),
+    );
+    const [first, second] = await readStream(db, id);
+    expect(first?.metadata).toEqual({
+      correlationId: 'corr-1',
+      causationId: 'cmd-7',
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      schemaVersion: 1,
+    });
+    expect(second?.metadata.schemaVersion).toBe(2);
+
+    const outside = newStream();
+    await appendToStream(db, outside, [added(1)], { ...options, expectedVersion: 'no-stream' });
+    const [plain] = await readStream(db, outside);
+    expect(plain?.metadata.traceparent).toBeUndefined();
+    expect(plain?.metadata.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(plain?.metadata.causationId).toBe(plain?.metadata.correlationId);
+  });
+});

@@ -1,0 +1,35 @@
+import { connect, migrate } from '@acme/postgres';
+import { scratchDatabase, stackFromEnvironment } from '@acme/testing';
+import type { Kysely } from 'kysely';
+import { eventStoreMigrations, type EventStoreDatabase } from '../../src/index.js';
+
+/** A migrated event store in a database of its own, for one test file. */
+export async function openStore(
+  max = 10,
+): Promise<{ db: Kysely<EventStoreDatabase>; close: () => Promise<void> }> {
+  const stack = stackFromEnvironment();
+  if (!stack) throw new Error('the jest globalSetup should have exported the stack endpoints');
+  const scratch = await scratchDatabase(stack, 'event_store_test');
+  const db = connect<EventStoreDatabase>({ url: scratch.url, max });
+  await migrate(db, eventStoreMigrations);
+  return {
+    db,
+    async close() {
+      await db.destroy();
+      await scratch.drop();
+    },
+  };
+}
+
+/** How many events and streams exist: "nothing written" assertions compare these. */
+export async function counts(db: Kysely<EventStoreDatabase>): Promise<{ events: number; streams: number }> {
+  const events = await db
+    .selectFrom('events')
+    .select((e) => e.fn.countAll<bigint>().as('n'))
+    .executeTakeFirstOrThrow();
+  const streams = await db
+    .selectFrom('streams')
+    .select((e) => e.fn.countAll<bigint>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { events: Number(events.n), streams: Number(streams.n) };
+}

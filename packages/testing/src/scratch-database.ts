@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { databaseUrl, type TestStack } from './stack-provider.js';
+
+export interface ScratchDatabase {
+  name: string;
+  /** Connection URL of the scratch database. */
+  url: string;
+  /** Drop it (terminating leftover connections). */
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh, empty database on the stack's Postgres for one test file, so suites that own fixed table
+ * names (events, outbox) run side by side without seeing each other.
+ *
+ * @example
+ *   const scratch = await scratchDatabase(stack, 'event_store');
+ *   afterAll(() => scratch.drop());
+ */
+export async function scratchDatabase(
+  stack: Pick<TestStack, 'databaseUrl'>,
+  prefix: string,
+): Promise<ScratchDatabase> {
+  const name = `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 12)}`.toLowerCase();
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`"${prefix}" makes an invalid database name`);
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: databaseUrl(stack, 'postgres') });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  return {
+    name,
+    url: databaseUrl(stack, name),
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
