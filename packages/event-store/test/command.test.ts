@@ -1,0 +1,136 @@
+import type { Kysely } from 'kysely';
+import {
+  handleCommand,
+  IdempotencyKeyReusedError,
+  readStream,
+  type EventStoreDatabase,
+} from '../src/index.js';
+import { counter, NotPositiveError } from './support/counter.js';
+import { counts, openStore } from './support/store.js';
+
+let db: Kysely<EventStoreDatabase>;
+let close: () => Promise<void>;
+beforeAll(async () => ({ db, close } = await openStore(30)));
+afterAll(() => close());
+
+const add = (streamId: string, n: number, extra = {}) =>
+  handleCommand(db, { decider: counter, streamId, command: { type: 'Add', n }, ...extra });
+
+describe('handleCommand', () => {
+  it('loads, decides and appends, returning the new state and events', async () => {
+    await add('c1', 2);
+    const outcome = await add('c1', 3, { correlationId: 'corr', causationId: 'req-1' });
+    expect(outcome).toMatchObject({
+      streamId: 'c1',
+      state: { total: 5, adds: 2 },
+      nextExpectedVersion: 2,
+      replayed: false,
+    });
+    expect(outcome.events).toHaveLength(1);
+    expect(outcome.events[0]).toMatchObject({ type: 'Added', data: { n: 3 }, version: 2 });
+    expect(outcome.events[0]?.metadata).toMatchObject({ correlationId: 'corr', causationId: 'req-1' });
+  });
+
+  it('appends nothing when the decider decides nothing', async () => {
+    const before = await counts(db);
+    const outcome = await handleCommand(db, { decider: counter, streamId: 'c1', command: { type: 'Noop' } });
+    expect(outcome).toMatchObject({ events: [], nextExpectedVersion: 2, state: { total: 5 } });
+    expect(await counts(db)).toEqual(before);
+  });
+
+  it('passes domain errors through and writes nothing', async () => {
+    const before = await counts(db);
+    await expect(add('c1', -1)).rejects.toBeInstanceOf(NotPositiveError);
+    expect(await counts(db)).toEqual(before);
+  });
+
+  it('retries on conflicts, so concurrent commands on one stream all take effect, in some order', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => add('hot', i + 1, { maxAttempts: 50 })),
+    );
+    expect(outcomes.map((o) => o.nextExpectedVersion).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    const events = await readStream(db, 'hot');
+    expect(events.map((e) => e.version)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(events.reduce((sum, e) => sum + (e.data as { n: number }).n, 0)).toBe(78);
+  });
+
+  it('gives up with a retriable error after the allowed attempts', async () => {
+    // A appends and holds its transaction open; B loads the stream without A's event, decides, and
+    // its append waits for A — then finds the stream moved. With one attempt allowed, B gives up.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let appended: () => void = () => undefined;
+    const aAppended = new Promise<void>((resolve) => (appended = resolve));
+    const a = add('contended', 1, {
+      afterAppend: async () => {
+        appended();
+        await held;
+      },
+    });
+    await aAppended;
+    let decided: () => void = () => undefined;
+    const bDecided = new Promise<void>((resolve) => (decided = resolve));
+    const b = handleCommand(db, {
+      decider: {
+        ...counter,
+        decide: (command, state) => {
+          decided();
+          return counter.decide(command, state);
+        },
+      },
+      streamId: 'contended',
+      command: { type: 'Add' as const, n: 2 },
+      maxAttempts: 1,
+    });
+    await bDecided; // B has loaded the stream without A's event
+    release();
+    await a;
+    await expect(b).rejects.toMatchObject({ name: 'TooManyConflictsError', retriable: true, attempts: 1 });
+    expect((await readStream(db, 'contended')).map((e) => e.data)).toEqual([{ n: 1 }]);
+  });
+
+  it('answers a retried command with the first result instead of acting twice', async () => {
+    const first = await add('idem', 4, { idempotencyKey: 'key-1' });
+    const again = await add('idem', 4, { idempotencyKey: 'key-1' });
+    expect(again).toMatchObject({ replayed: true, nextExpectedVersion: 1, state: first.state });
+    expect(again.events.map((e) => e.globalPosition)).toEqual(first.events.map((e) => e.globalPosition));
+    expect(await readStream(db, 'idem')).toHaveLength(1);
+  });
+
+  it('acts once when the same key arrives concurrently', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () => add('idem-race', 1, { idempotencyKey: 'key-race' })),
+    );
+    expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
+    expect(await readStream(db, 'idem-race')).toHaveLength(1);
+  });
+
+  it('refuses a key reused for a different command', async () => {
+    await add('idem2', 1, { idempotencyKey: 'key-2' });
+    await expect(add('idem2', 2, { idempotencyKey: 'key-2' })).rejects.toBeInstanceOf(
+      IdempotencyKeyReusedError,
+    );
+    expect(await readStream(db, 'idem2')).toHaveLength(1);
+  });
+
+  it('runs afterAppend in the same transaction: if it fails, nothing is written', async () => {
+    const before = await counts(db);
+    await expect(
+      add('outboxed', 1, {
+        afterAppend: () => Promise.reject(new Error('outbox unavailable')),
+      }),
+    ).rejects.toThrow('outbox unavailable');
+    expect(await counts(db)).toEqual(before);
+
+    const seen: number[] = [];
+    await add('outboxed', 1, {
+      afterAppend: (_tx: unknown, outcome: { events: { version: number }[] }) => {
+        seen.push(...outcome.events.map((e) => e.version));
+        return Promise.resolve();
+      },
+    });
+    expect(seen).toEqual([1]);
+  });
+});
