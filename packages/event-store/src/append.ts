@@ -52,23 +52,10 @@ export async function appendToStream<E extends Event>(
   options: AppendOptions,
 ): Promise<AppendResult<E>> {
   const rows = prepare(streamId, events, options);
-  const next = await advanceStream(db, streamId, options.streamType, options.expectedVersion, events.length);
-  const first = next - events.length + 1;
-  const inserted = await store(db)
-    .insertInto('events')
-    .values(
-      rows.map((row, i) => ({
-        stream_id: streamId,
-        stream_type: options.streamType,
-        version: first + i,
-        type: row.type,
-        data: row.data,
-        metadata: JSON.stringify(row.metadata),
-        schema_version: row.metadata.schemaVersion,
-      })),
-    )
-    .returning(['global_position', 'transaction_id', 'version', 'recorded_at'])
-    .execute();
+  const inserted = await insertAtVersion(db, streamId, options, rows);
+  if (inserted.length === 0) throw await conflict(db, streamId, options.expectedVersion);
+  const first = Math.min(...inserted.map((row) => row.version));
+  const next = first + events.length - 1;
   // RETURNING order is not promised to follow VALUES order: match rows by version.
   const byVersion = new Map(rows.map((row, i) => [first + i, { row, event: events[i] }]));
   return {
@@ -136,53 +123,60 @@ function prepare(streamId: string, events: readonly Event[], options: AppendOpti
   });
 }
 
+interface InsertedRow {
+  global_position: bigint;
+  transaction_id: bigint;
+  version: number;
+  recorded_at: Date;
+}
+
 /**
- * Move the stream's version by `count` if it is where the caller expects, and return the new
- * version. The streams row is the lock: a concurrent append with the same expectation waits for the
- * first to commit, then finds the version moved and fails (READ COMMITTED re-checks the row).
+ * Move the stream's version and insert the events in ONE statement: atomic even without an
+ * enclosing transaction, and one round trip. The streams row is the lock: a concurrent append with
+ * the same expectation waits for the first to commit, then finds the version moved (READ COMMITTED
+ * re-checks the row) and inserts nothing. No rows back = the expectation did not hold.
  */
-async function advanceStream(
+async function insertAtVersion(
   db: Executor,
   streamId: string,
-  streamType: string,
+  options: AppendOptions,
+  rows: readonly PreparedRow[],
+): Promise<InsertedRow[]> {
+  const count = rows.length;
+  const { expectedVersion: expected, streamType } = options;
+  const moved =
+    expected === 'any'
+      ? sql`INSERT INTO streams (stream_id, stream_type, version) VALUES (${streamId}, ${streamType}, ${count})
+            ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + ${count}, updated_at = now()
+            RETURNING version`
+      : expected === 'no-stream' || expected === 0
+        ? sql`INSERT INTO streams (stream_id, stream_type, version) VALUES (${streamId}, ${streamType}, ${count})
+              ON CONFLICT (stream_id) DO NOTHING
+              RETURNING version`
+        : sql`UPDATE streams SET version = version + ${count}, updated_at = now()
+              WHERE stream_id = ${streamId} AND version = ${expected}
+              RETURNING version`;
+  const result = await sql<InsertedRow>`
+    WITH moved AS (${moved})
+    INSERT INTO events (stream_id, stream_type, version, type, data, metadata, schema_version)
+    SELECT ${streamId}, ${streamType}, moved.version - ${count} + e.ord::integer, e.type, e.data::jsonb, e.metadata::jsonb, e.schema_version
+      FROM moved,
+           unnest(${rows.map((r) => r.type)}::text[], ${rows.map((r) => r.data)}::text[],
+                  ${rows.map((r) => JSON.stringify(r.metadata))}::text[], ${rows.map((r) => r.metadata.schemaVersion)}::integer[])
+             WITH ORDINALITY AS e(type, data, metadata, schema_version, ord)
+    RETURNING global_position, transaction_id, version, recorded_at`.execute(db);
+  return result.rows;
+}
+
+async function conflict(
+  db: Executor,
+  streamId: string,
   expected: ExpectedVersion,
-  count: number,
-): Promise<number> {
-  const streams = store(db);
-  if (expected === 'any') {
-    const row = await streams
-      .insertInto('streams')
-      .values({ stream_id: streamId, stream_type: streamType, version: count })
-      .onConflict((oc) =>
-        oc.column('stream_id').doUpdateSet({
-          version: sql<number>`streams.version + ${count}`,
-          updated_at: sql<Date>`now()`,
-        }),
-      )
-      .returning('version')
-      .executeTakeFirstOrThrow();
-    return row.version;
-  }
-  const row =
-    expected === 'no-stream' || expected === 0
-      ? await streams
-          .insertInto('streams')
-          .values({ stream_id: streamId, stream_type: streamType, version: count })
-          .onConflict((oc) => oc.column('stream_id').doNothing())
-          .returning('version')
-          .executeTakeFirst()
-      : await streams
-          .updateTable('streams')
-          .set({ version: sql<number>`version + ${count}`, updated_at: sql<Date>`now()` })
-          .where('stream_id', '=', streamId)
-          .where('version', '=', expected)
-          .returning('version')
-          .executeTakeFirst();
-  if (row) return row.version;
-  const actual = await streams
+): Promise<ConcurrencyError> {
+  const actual = await store(db)
     .selectFrom('streams')
     .select('version')
     .where('stream_id', '=', streamId)
     .executeTakeFirst();
-  throw new ConcurrencyError(streamId, expected, actual?.version ?? 0);
+  return new ConcurrencyError(streamId, expected, actual?.version ?? 0);
 }
