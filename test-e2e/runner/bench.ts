@@ -2,7 +2,8 @@
  * `pnpm bench <name> [--rounds N]` from the repository root: every benchmark of every package, by
  * name (`pnpm bench --list`). Each package also runs its own with `pnpm --filter <pkg> bench`.
  */
+import { appendBenchmark } from '@acme/event-store/bench';
 import { benchMain } from '@acme/testing/bench';
 import { baseline } from '../bench/baseline.js';
 
-await benchMain({ baseline });
+await benchMain({ baseline, append: appendBenchmark });

@@ -1,4 +1,5 @@
-export { deciderSpec, type DeciderSpec, type PureDecider } from './decider-spec.js';
+// Jest-only helpers (the decider specification) live at '@acme/testing/decider-spec', so that
+// benchmarks and scripts can import this index outside Jest.
 export { scratchDatabase, type ScratchDatabase } from './scratch-database.js';
 export { eventually, withDeadline, type EventuallyOptions } from './wait.js';
 export {
