@@ -3,7 +3,8 @@
  * name (`pnpm bench --list`). Each package also runs its own with `pnpm --filter <pkg> bench`.
  */
 import { appendBenchmark } from '@acme/event-store/bench';
+import { relayBenchmark } from '@acme/outbox/bench';
 import { benchMain } from '@acme/testing/bench';
 import { baseline } from '../bench/baseline.js';
 
-await benchMain({ baseline, append: appendBenchmark });
+await benchMain({ baseline, append: appendBenchmark, relay: relayBenchmark });

@@ -10,6 +10,11 @@ export interface ConnectOptions {
   max?: number;
   /** Shows in `pg_stat_activity`, so a connection can be traced to its service. */
   applicationName?: string;
+  /**
+   * Told when an idle pooled connection dies (server restart, terminated backend). The pool drops
+   * the connection and opens a new one on demand; without a listener node would crash the process.
+   */
+  onIdleError?: (error: Error) => void;
 }
 
 const int8 = 20;
@@ -44,5 +49,6 @@ export function connect<DB>(options: ConnectOptions): Kysely<DB> {
     types,
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
   });
+  pool.on('error', options.onIdleError ?? (() => undefined));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { databaseUrl, type TestStack } from './stack-provider.js';
+import { eventually } from './wait.js';
 
 export interface ScratchDatabase {
   name: string;
   /** Connection URL of the scratch database. */
   url: string;
-  /** Drop it (terminating leftover connections). */
-  drop(): Promise<void>;
+  /** Drop it, once every connection to it is closed. */
+  drop(): Promise<boolean>;
 }
 
 /**
@@ -37,6 +38,13 @@ export async function scratchDatabase(
   return {
     name,
     url: databaseUrl(stack, name),
-    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    // A plain DROP, retried until the test's pools have really closed their sockets (pg-pool's
+    // end() resolves a little before); forcing it would kill connections a client still owns.
+    drop: () =>
+      eventually(() => admin(`DROP DATABASE IF EXISTS ${name}`).then(() => true), {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+        description: `dropping ${name} once its connections are gone`,
+      }),
   };
 }

@@ -1,0 +1,1 @@
+export { relayBenchmark } from './relay.js';

@@ -1,0 +1,10 @@
+export { enqueue, type EnqueueOptions } from './enqueue.js';
+export { defaultMaxPayloadBytes, OutboxMessageError, type OutboxMessage } from './message.js';
+export { outboxMigrations } from './migrations/index.js';
+export { pruneOutbox, type PruneOptions } from './prune.js';
+export { createRelayProducer, type Publisher } from './publisher.js';
+export { OutboxRelay, type OutboxRelayOptions, type RelayEvents, type RelayState } from './relay.js';
+export { relayLockKey } from './session.js';
+export { backoffMs, type BackoffOptions } from './backoff.js';
+export type { Logger } from './logger.js';
+export type { OutboxDatabase, OutboxRow, OutboxTable } from './table.js';

@@ -1,0 +1,162 @@
+/** Shared test plumbing: a database of the test's own, topics of its own, a consumer that collects. */
+import { randomUUID } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { connect, migrate } from '@acme/postgres';
+import {
+  scratchDatabase as createScratchDatabase,
+  stackFromEnvironment,
+  withDeadline,
+  type TestStack,
+} from '@acme/testing';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import type { Kysely } from 'kysely';
+import { outboxMigrations, type OutboxDatabase } from '../src/index.js';
+
+export function stack(): TestStack {
+  const s = stackFromEnvironment();
+  if (!s) throw new Error('the jest globalSetup should have exported the stack endpoints');
+  return s;
+}
+
+export interface ScratchDatabase {
+  url: string;
+  db: Kysely<OutboxDatabase>;
+  drop(): Promise<void>;
+}
+
+/** The outbox table name is fixed, so every test file works in a database created for it. */
+export async function scratchDatabase(): Promise<ScratchDatabase> {
+  const scratch = await createScratchDatabase(stack(), 'outbox_test');
+  const db = connect<OutboxDatabase>({ url: scratch.url, max: 4 });
+  await migrate(db, outboxMigrations);
+  return {
+    url: scratch.url,
+    db,
+    async drop() {
+      await db.destroy();
+      await scratch.drop();
+    },
+  };
+}
+
+export function kafka(): Kafka {
+  return new Kafka({ clientId: 'outbox-test', brokers: stack().kafkaBrokers, logLevel: logLevel.NOTHING });
+}
+
+export async function createTopic(client: Kafka, partitions = 3): Promise<string> {
+  const topic = `outbox.test.${randomUUID().slice(0, 8)}`;
+  const admin = client.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+  return topic;
+}
+
+export async function deleteTopics(client: Kafka, topics: string[]): Promise<void> {
+  const admin = client.admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Read the topic from the beginning until `done(messages)` holds, or fail after `ms`. */
+export async function consumeUntil(
+  client: Kafka,
+  topic: string,
+  done: (messages: KafkaMessage[]) => boolean,
+  ms = 60_000,
+): Promise<KafkaMessage[]> {
+  const consumer = client.consumer({ groupId: `outbox-test-${randomUUID()}` });
+  await consumer.connect();
+  const messages: KafkaMessage[] = [];
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const finished = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachBatch: ({ batch }) => {
+          messages.push(...batch.messages);
+          if (done(messages)) resolve();
+          return Promise.resolve();
+        },
+      });
+    });
+    await withDeadline(finished, ms, `consuming ${topic}`);
+    return messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Per key, the order in which each value was first seen: what at-least-once with per-key order promises. */
+export function firstOccurrences(messages: KafkaMessage[]): Map<string, string[]> {
+  const byKey = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const m of messages) {
+    const key = m.key?.toString() ?? '';
+    const value = m.value?.toString() ?? '';
+    if (seen.has(`${key}\u0000${value}`)) continue;
+    seen.add(`${key}\u0000${value}`);
+    byKey.set(key, [...(byKey.get(key) ?? []), value]);
+  }
+  return byKey;
+}
+
+export interface RelayProcess {
+  child: ChildProcess;
+  /** Resolves once the child's relay reports this state. */
+  reached(state: 'active' | 'standby'): Promise<void>;
+  /** Resolves when the child has exited. */
+  exited: Promise<void>;
+}
+
+/** A relay in a child process of its own, so a test can SIGKILL it like a crashed pod. */
+export function startRelayProcess(env: Record<string, string>): RelayProcess {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', join(__dirname, 'fixtures', 'relay-process.ts')],
+    {
+      cwd: join(__dirname, '..'),
+      env: { ...process.env, KAFKA_BROKERS: stack().kafkaBrokers.join(','), ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const states: string[] = [];
+  const waiters: { state: string; resolve: () => void }[] = [];
+  let buffer = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let newline: number;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      const { state } = JSON.parse(line) as { state?: string };
+      if (state === undefined) continue;
+      states.push(state);
+      for (const w of waiters.filter((x) => x.state === state)) w.resolve();
+    }
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
+  return {
+    child,
+    exited,
+    reached: (state) =>
+      withDeadline(
+        states.includes(state)
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => waiters.push({ state, resolve })),
+        30_000,
+        `waiting for the relay process to become ${state}`,
+      ),
+  };
+}
