@@ -13,7 +13,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('events')
-    .addColumn('global_position', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+    .addColumn('global_position', 'bigint', (c) => c.notNull().generatedAlwaysAsIdentity())
     .addColumn('transaction_id', sql`xid8`, (c) => c.notNull().defaultTo(sql`pg_current_xact_id()`))
     .addColumn('stream_id', 'text', (c) => c.notNull())
     .addColumn('stream_type', 'text', (c) => c.notNull())
@@ -23,16 +23,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('metadata', 'jsonb', (c) => c.notNull())
     .addColumn('schema_version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('recorded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+    // The primary key is the read-all order itself, (transaction id, position): see
+    // @acme/postgres commit-order. Positions are unique by their identity sequence.
+    .addPrimaryKeyConstraint('events_pkey', ['transaction_id', 'global_position'])
     .addUniqueConstraint('events_stream_version', ['stream_id', 'version'])
     .execute();
-  // Read-all order: (transaction id, position), see @acme/postgres commit-order. Reads of one
-  // stream (also as of an instant) use the (stream_id, version) constraint's index: every index is
-  // paid for on each append.
-  await db.schema
-    .createIndex('events_commit_order')
-    .on('events')
-    .columns(['transaction_id', 'global_position'])
-    .execute();
+  // Reads of one stream (also as of an instant) use the (stream_id, version) constraint's index. No
+  // other index: every one is paid for on each append.
 
   // Corrections are new events: the log refuses to be rewritten, whoever asks.
   await sql`
