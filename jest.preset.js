@@ -16,7 +16,7 @@ export function projectConfig(rootDir, overrides = {}) {
       customExportConditions: ['source', 'node', 'require', 'default'],
       globalsCleanup: 'on',
     },
-    testMatch: ['<rootDir>/{src,test,smoke,saga,faults,contracts}/**/*.test.ts'],
+    testMatch: ['<rootDir>/{src,test,smoke,integration,saga,faults,contracts}/**/*.test.ts'],
     moduleFileExtensions: ['ts', 'js', 'json'],
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     transform: {

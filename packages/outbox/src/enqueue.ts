@@ -6,7 +6,7 @@ import { outboxView } from './table.js';
 const rowsPerInsert = 10_000;
 
 export interface EnqueueOptions {
-  /** Largest payload accepted (default 1 MiB); keep it below the broker's `max.message.bytes`. */
+  /** Largest payload accepted (default 1,000,000 bytes); keep it below the broker's `max.message.bytes`. */
   maxPayloadBytes?: number;
 }
 
