@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { connect } from '@acme/postgres';
 import type { Kafka, Message } from 'kafkajs';
 import type { Kysely } from 'kysely';
@@ -147,7 +147,6 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
           if (!(await this.acquire())) await this.pause(this.options.standbyPollMs ?? 1000);
           continue;
         }
-        await this.session?.assertHeld();
         const published = await this.round();
         await this.pruneWhenDue();
         if (this.outages > 0) await this.pause(backoffMs(this.outages, this.backoff));
@@ -228,13 +227,19 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
    * Read, publish, mark — pipelined: while a batch is on its way to Kafka the next one is read
    * (leaving out the rows in flight), and while a batch is marked the next one is sent. A batch is
    * still sent only after the previous one was acknowledged, and marked only after its own ack.
+   * Every round proves the lock is still ours (after the previous round, before its own send).
    * Returns how many rows went out.
    */
   private async round(): Promise<number> {
     const timer = this.metrics.batchDuration.startTimer({ relay: this.name });
+    // The lock check runs on the session connection while the pool reads: one round trip less.
+    const lockCheck = this.checkLock();
     const prefetched = this.prefetched;
     this.prefetched = undefined;
-    const rows = prefetched ? await prefetched : await this.read([]);
+    // A fresh read still leaves out the rows being marked: they went out already.
+    const rows = prefetched ? await prefetched : await this.read(this.unmarked).catch(asError);
+    const lockError = await lockCheck;
+    if (lockError) throw lockError;
     if (rows instanceof Error) throw rows;
     if (rows.length === 0) {
       await this.settleMarking();
@@ -242,9 +247,11 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
       return 0;
     }
     const inFlight = [...this.unmarked, ...rows.map((r) => r.position)];
-    this.prefetched = this.read(inFlight).catch((error: unknown) =>
-      error instanceof Error ? error : new Error(String(error)),
-    );
+    this.prefetched = this.read(inFlight).catch(asError);
+    // kafkajs encodes the whole batch synchronously before its first real wait: one turn of the
+    // event loop first puts the read-ahead query on the wire, so Postgres works on it meanwhile
+    // instead of after the encoding (measured: the relay otherwise waits ~6–9 ms per 500 rows).
+    await nextTurn();
     const { sent, failed, outage } = await this.publish(rows);
     this.outages = outage ? this.outages + 1 : 0;
     if (sent.length < rows.length) {
@@ -256,10 +263,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     if (positions.length > 0) this.emit('published', positions);
     await this.settleMarking();
     this.unmarked = positions;
-    this.marking = markDispatched(this.db, positions).then(
-      () => undefined,
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-    );
+    this.marking = markDispatched(this.db, positions).then(() => undefined, asError);
     for (const { rows: group, error } of failed) {
       await recordFailure(
         this.db,
@@ -282,6 +286,13 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
       this.holds.held(Date.now()),
       inFlight,
     );
+  }
+
+  /** Resolves to the error when the lock is no longer ours (see `RelaySession.assertHeld`). */
+  private checkLock(): Promise<Error | undefined> {
+    return this.session
+      ? this.session.assertHeld().then(() => undefined, asError)
+      : Promise.resolve(undefined);
   }
 
   /** Wait for the batch being marked; a failed mark only means those rows are sent again. */
@@ -378,4 +389,8 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
   private async pause(ms: number): Promise<void> {
     await sleep(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined);
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

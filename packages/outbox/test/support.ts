@@ -1,9 +1,9 @@
 /** Shared test plumbing: a database of the test's own, topics of its own, a consumer that collects. */
-import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { connect, migrate } from '@acme/postgres';
 import {
+  createTopic as createNamedTopic,
   scratchDatabase as createScratchDatabase,
   stackFromEnvironment,
   withDeadline,
@@ -12,6 +12,8 @@ import {
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { outboxMigrations, type OutboxDatabase } from '../src/index.js';
+
+export { consumeUntil, deleteTopics } from '@acme/testing';
 
 export function stack(): TestStack {
   const s = stackFromEnvironment();
@@ -40,58 +42,13 @@ export async function scratchDatabase(): Promise<ScratchDatabase> {
   };
 }
 
+/** A topic of the test's own. */
+export function createTopic(client: Kafka, partitions = 3): Promise<string> {
+  return createNamedTopic(client, 'outbox.test', partitions);
+}
+
 export function kafka(): Kafka {
   return new Kafka({ clientId: 'outbox-test', brokers: stack().kafkaBrokers, logLevel: logLevel.NOTHING });
-}
-
-export async function createTopic(client: Kafka, partitions = 3): Promise<string> {
-  const topic = `outbox.test.${randomUUID().slice(0, 8)}`;
-  const admin = client.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
-  } finally {
-    await admin.disconnect();
-  }
-  return topic;
-}
-
-export async function deleteTopics(client: Kafka, topics: string[]): Promise<void> {
-  const admin = client.admin();
-  await admin.connect();
-  try {
-    await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** Read the topic from the beginning until `done(messages)` holds, or fail after `ms`. */
-export async function consumeUntil(
-  client: Kafka,
-  topic: string,
-  done: (messages: KafkaMessage[]) => boolean,
-  ms = 60_000,
-): Promise<KafkaMessage[]> {
-  const consumer = client.consumer({ groupId: `outbox-test-${randomUUID()}` });
-  await consumer.connect();
-  const messages: KafkaMessage[] = [];
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const finished = new Promise<void>((resolve) => {
-      void consumer.run({
-        eachBatch: ({ batch }) => {
-          messages.push(...batch.messages);
-          if (done(messages)) resolve();
-          return Promise.resolve();
-        },
-      });
-    });
-    await withDeadline(finished, ms, `consuming ${topic}`);
-    return messages;
-  } finally {
-    await consumer.disconnect();
-  }
 }
 
 /** Per key, the order in which each value was first seen: what at-least-once with per-key order promises. */
