@@ -131,10 +131,9 @@ interface InsertedRow {
 }
 
 /**
- * Move the stream's version and insert the events in ONE statement: atomic even without an
- * enclosing transaction, and one round trip. The streams row is the lock: a concurrent append with
- * the same expectation waits for the first to commit, then finds the version moved (READ COMMITTED
- * re-checks the row) and inserts nothing. No rows back = the expectation did not hold.
+ * Move the stream's version and insert the events in one call of `event_store_append` (see its
+ * migration): atomic even without an enclosing transaction, one round trip, a cached plan. No rows
+ * back = the expectation did not hold.
  */
 async function insertAtVersion(
   db: Executor,
@@ -142,29 +141,20 @@ async function insertAtVersion(
   options: AppendOptions,
   rows: readonly PreparedRow[],
 ): Promise<InsertedRow[]> {
-  const count = rows.length;
   const { expectedVersion: expected, streamType } = options;
-  const moved =
+  const [mode, version] =
     expected === 'any'
-      ? sql`INSERT INTO streams (stream_id, stream_type, version) VALUES (${streamId}, ${streamType}, ${count})
-            ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + ${count}, updated_at = now()
-            RETURNING version`
+      ? ['any', 0]
       : expected === 'no-stream' || expected === 0
-        ? sql`INSERT INTO streams (stream_id, stream_type, version) VALUES (${streamId}, ${streamType}, ${count})
-              ON CONFLICT (stream_id) DO NOTHING
-              RETURNING version`
-        : sql`UPDATE streams SET version = version + ${count}, updated_at = now()
-              WHERE stream_id = ${streamId} AND version = ${expected}
-              RETURNING version`;
+        ? ['no-stream', 0]
+        : ['exact', expected];
   const result = await sql<InsertedRow>`
-    WITH moved AS (${moved})
-    INSERT INTO events (stream_id, stream_type, version, type, data, metadata, schema_version)
-    SELECT ${streamId}, ${streamType}, moved.version - ${count} + e.ord::integer, e.type, e.data::jsonb, e.metadata::jsonb, e.schema_version
-      FROM moved,
-           unnest(${rows.map((r) => r.type)}::text[], ${rows.map((r) => r.data)}::text[],
-                  ${rows.map((r) => JSON.stringify(r.metadata))}::text[], ${rows.map((r) => r.metadata.schemaVersion)}::integer[])
-             WITH ORDINALITY AS e(type, data, metadata, schema_version, ord)
-    RETURNING global_position, transaction_id, version, recorded_at`.execute(db);
+    SELECT * FROM event_store_append(
+      ${streamId}, ${streamType}, ${mode}, ${version},
+      ${rows.map((r) => r.type)}::text[], ${rows.map((r) => r.data)}::jsonb[],
+      ${rows.map((r) => JSON.stringify(r.metadata))}::jsonb[], ${rows.map((r) => r.metadata.schemaVersion)}::integer[])`.execute(
+    db,
+  );
   return result.rows;
 }
 
