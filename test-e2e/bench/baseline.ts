@@ -6,8 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BenchCase, Benchmark } from '@acme/testing/bench';
-import type { TestStack } from '@acme/testing';
-import { databaseUrl, withDeadline } from '@acme/testing';
+import { createTopic, databaseUrl, deleteTopics, withDeadline, type TestStack } from '@acme/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 
@@ -38,10 +37,7 @@ export async function baselineCases(
     brokers: stack.kafkaBrokers,
     logLevel: logLevel.NOTHING,
   });
-  const admin = kafka.admin();
-  await admin.connect();
-  const topic = `bench.baseline.${randomUUID().slice(0, 8)}`;
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+  const topic = await createTopic(kafka, 'bench.baseline', 6);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
   await producer.connect();
 
@@ -125,8 +121,7 @@ export async function baselineCases(
     cases: [rawInsert, rawProduce, rawConsume],
     async close() {
       await producer.disconnect();
-      await admin.deleteTopics({ topics: [topic] });
-      await admin.disconnect();
+      await deleteTopics(kafka, [topic]);
       await pool.query(`DROP TABLE ${table}`);
       await pool.end();
     },

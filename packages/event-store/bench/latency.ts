@@ -1,3 +1,5 @@
+import { percentile } from '@acme/testing/bench';
+
 /**
  * Per-append latencies, kept beside the harness (which reports rates only): every case records
  * into its own recorder across all rounds, and the percentiles are printed after the run.
@@ -25,11 +27,7 @@ export class LatencyRecorder {
   /** Nearest-rank percentiles (p in 0–100) over every sample so far. */
   percentiles(ps: readonly number[]): number[] {
     const sorted = this.samples.slice(0, this.size).sort();
-    return ps.map((p) => {
-      if (sorted.length === 0) return Number.NaN;
-      const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-      return sorted[rank - 1] ?? Number.NaN;
-    });
+    return ps.map((p) => percentile(sorted, p));
   }
 }
 

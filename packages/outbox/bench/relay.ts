@@ -3,15 +3,13 @@
  * idempotent producer sending the same messages in the same run, and commit→Kafka-ack latency at a
  * steady 1,000 single-message transactions per second.
  */
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connect, databaseUrl, migrate } from '@acme/postgres';
-// Types only: the root of @acme/testing also carries jest helpers, which cannot load outside jest.
-import type { TestStack } from '@acme/testing';
-import type { BenchCase, Benchmark } from '@acme/testing/bench';
+import { connect, migrate } from '@acme/postgres';
+import { createTopic, deleteTopics, scratchDatabase, type TestStack } from '@acme/testing';
+import { median, percentile, type BenchCase, type Benchmark } from '@acme/testing/bench';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import {
   enqueue,
   OutboxRelay,
@@ -53,11 +51,6 @@ export interface LatencyRound {
   max: number;
 }
 
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
 /** Until `done()` holds, re-checked on each `event` of the relay; fails after `ms`. */
 async function until(
   relay: OutboxRelay,
@@ -74,32 +67,26 @@ export async function relayCases(
   sizes: RelayBenchSizes = defaultSizes,
   report: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<{ cases: BenchCase[]; close(): Promise<void>; latency: LatencyRound[] }> {
-  const database = `outbox_bench_${randomUUID().slice(0, 8)}`;
-  const server = connect<unknown>({ url: stack.databaseUrl, database: 'postgres', max: 1 });
-  await sql`CREATE DATABASE ${sql.id(database)}`.execute(server);
-  const url = databaseUrl(stack.databaseUrl, database);
+  const scratch = await scratchDatabase(stack, 'outbox_bench');
   const db: Kysely<OutboxDatabase> = connect<OutboxDatabase>({
-    url,
+    url: scratch.url,
     max: 8,
     applicationName: 'outbox-bench',
   });
-  await migrate(db as Kysely<unknown>, outboxMigrations);
+  await migrate(db, outboxMigrations);
 
   const kafka = new Kafka({
     clientId: 'outbox-bench',
     brokers: stack.kafkaBrokers,
     logLevel: logLevel.NOTHING,
   });
-  const admin = kafka.admin();
-  await admin.connect();
-  const topic = `bench.outbox.${randomUUID().slice(0, 8)}`;
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+  const topic = await createTopic(kafka, 'bench.outbox', 6);
   const producer = kafka.producer({ idempotent: true });
   await producer.connect();
 
   const relay = new OutboxRelay({
-    name: `bench-${database}`,
-    databaseUrl: url,
+    name: `bench-${scratch.name}`,
+    databaseUrl: scratch.url,
     kafka,
     batchSize: sizes.batch,
   });
@@ -217,11 +204,6 @@ export async function relayCases(
     latency,
     async close() {
       if (latency.length > 0) {
-        const median = (values: number[]) =>
-          percentile(
-            [...values].sort((a, b) => a - b),
-            50,
-          );
         report(
           `\ncommit→Kafka-ack at ${String(sizes.rate)} tx/s, median over ${String(latency.length)} rounds: ` +
             `p50 ${median(latency.map((l) => l.p50)).toFixed(1)} ms, p99 ${median(latency.map((l) => l.p99)).toFixed(1)} ms`,
@@ -229,20 +211,9 @@ export async function relayCases(
       }
       await relay.stop();
       await producer.disconnect();
-      await admin.deleteTopics({ topics: [topic] });
-      await admin.disconnect();
+      await deleteTopics(kafka, [topic]);
       await db.destroy();
-      // pg-pool's end() resolves before its sockets close: retry until the database is free.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await sql`DROP DATABASE IF EXISTS ${sql.id(database)}`.execute(server);
-          break;
-        } catch (error) {
-          if (attempt >= 100) throw error;
-          await sleep(50);
-        }
-      }
-      await server.destroy();
+      await scratch.drop();
     },
   };
 }

@@ -121,6 +121,18 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
 }
 
+/**
+ * Nearest-rank percentile (p in 0–100) of values sorted ascending; NaN when there are none.
+ *
+ * @example
+ *   percentile([1, 2, 3, 4], 50); // 2
+ */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] ?? Number.NaN;
+}
+
 export function formatRate(rate: number): string {
   return Math.round(rate).toLocaleString('en-US');
 }

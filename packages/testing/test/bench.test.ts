@@ -1,4 +1,4 @@
-import { formatReport, median, runBenchmark, summarize, type BenchCase } from '../src/bench.js';
+import { formatReport, median, percentile, runBenchmark, summarize, type BenchCase } from '../src/bench.js';
 
 const noop = (name: string, ops: number, baseline?: string): BenchCase => ({
   name,
@@ -12,6 +12,16 @@ describe('bench harness', () => {
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNaN();
+  });
+
+  it('takes nearest-rank percentiles of sorted values', () => {
+    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(sorted, 50)).toBe(50);
+    expect(percentile(sorted, 99)).toBe(99);
+    expect(percentile(sorted, 100)).toBe(100);
+    expect(percentile(sorted, 0)).toBe(1);
+    expect(percentile(new Float64Array([3, 7]), 50)).toBe(3);
+    expect(percentile([], 50)).toBeNaN();
   });
 
   it('compares each case with the baseline it names', () => {
