@@ -3,15 +3,13 @@
  * runs where. The stack keeps running afterwards (`pnpm stack down` stops it). The lifecycle
  * services join this command as they land.
  */
-import { endpoints, loadStackConfig, status, up } from '@acme/stack';
-import { stackFromEnvironment } from '@acme/testing';
+import { endpoints, loadStackConfig, status } from '@acme/stack';
+import { startNativeStack } from '@acme/testing';
 import { jaegerSpan, kafkaAvroRoundTrip, kyselyRoundTrip, prometheusScrape } from '../smoke/flow.js';
 
 async function main(): Promise<void> {
   const config = loadStackConfig(process.env);
-  await up(config, { renderer: process.stdout.isTTY ? 'default' : 'simple' });
-  const stack = stackFromEnvironment({ ...endpoints(config) });
-  if (!stack) throw new Error('the stack endpoints are incomplete');
+  const stack = await startNativeStack(config, process.stdout.isTTY ? 'default' : 'simple');
 
   console.log('\nSmoke flow through the real stack:');
   const kafka = await kafkaAvroRoundTrip(stack);

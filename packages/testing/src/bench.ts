@@ -13,10 +13,9 @@
  *   });
  *   console.log(formatReport(report));
  */
-import { endpoints, loadStackConfig, up } from '@acme/stack';
 import { MultiBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
-import { stackFromEnvironment, type TestStack } from './stack-provider.js';
+import { provideStack, releaseStack, type TestStack } from './stack-provider.js';
 
 export interface BenchCase {
   name: string;
@@ -159,7 +158,7 @@ export interface Benchmark {
 
 /**
  * The command line behind `pnpm bench` (root and per package): `<name> [--rounds N]`, `--list`.
- * Brings the real stack up unless its endpoints are in the environment; the stack keeps running.
+ * Gets the real stack as the test suites do (`provideStack`); a native stack keeps running.
  *
  * @example
  *   // packages/outbox/bench/main.ts
@@ -180,7 +179,7 @@ export async function benchMain(benchmarks: Record<string, Benchmark>, argv = pr
       }
       const benchmark = benchmarks[name];
       if (!benchmark) throw new Error(`unknown benchmark "${name}"; try --list`);
-      const stack = await benchStack();
+      const stack = await provideStack({ renderer: process.stdout.isTTY ? 'default' : 'simple' });
       const prepared = await benchmark.prepare(stack);
       try {
         log(
@@ -197,6 +196,7 @@ export async function benchMain(benchmarks: Record<string, Benchmark>, argv = pr
         log(`\n${formatReport(results)}`);
       } finally {
         await prepared.close();
+        await releaseStack();
       }
     });
   try {
@@ -205,16 +205,6 @@ export async function benchMain(benchmarks: Record<string, Benchmark>, argv = pr
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   }
-}
-
-async function benchStack(): Promise<TestStack> {
-  const fromEnv = stackFromEnvironment();
-  if (fromEnv) return fromEnv;
-  const config = loadStackConfig(process.env);
-  await up(config, { renderer: process.stdout.isTTY ? 'default' : 'simple' });
-  const stack = stackFromEnvironment({ ...endpoints(config) });
-  if (!stack) throw new Error('the stack endpoints are incomplete');
-  return stack;
 }
 
 function positiveInt(value: string): number {

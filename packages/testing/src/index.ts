@@ -10,6 +10,7 @@ export {
   releaseStack,
   stackEnvironment,
   stackFromEnvironment,
+  startNativeStack,
   type StackSource,
   type TestStack,
 } from './stack-provider.js';

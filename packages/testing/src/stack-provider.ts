@@ -6,7 +6,15 @@
  * One set of suites runs unchanged on all three. Path 2 is not exercised on machines without Docker.
  */
 import { spawnSync } from 'node:child_process';
-import { endpoints, loadStackConfig, repoRoot, up, type StackEndpoints } from '@acme/stack';
+import {
+  endpoints,
+  loadStackConfig,
+  repoRoot,
+  up,
+  type Renderer,
+  type StackConfig,
+  type StackEndpoints,
+} from '@acme/stack';
 
 export type StackSource = 'environment' | 'testcontainers' | 'native';
 
@@ -76,8 +84,17 @@ export function dockerEngineAnswers(): boolean {
 
 let stopContainers: (() => Promise<void>) | undefined;
 
+/** Bring up the parts of the native stack that are not running, and describe it. */
+export async function startNativeStack(
+  config: StackConfig = loadStackConfig(process.env),
+  renderer: Renderer = 'simple',
+): Promise<TestStack> {
+  await up(config, { renderer });
+  return fromEndpoints('native', endpoints(config));
+}
+
 /** Start (or find) the stack; the result is also what `stackEnvironment` exports to workers. */
-export async function provideStack(): Promise<TestStack> {
+export async function provideStack(options: { renderer?: Renderer } = {}): Promise<TestStack> {
   const fromEnv = stackFromEnvironment();
   if (fromEnv) return fromEnv;
   const config = loadStackConfig(process.env);
@@ -96,8 +113,7 @@ export async function provideStack(): Promise<TestStack> {
       SCHEMA_REGISTRY_URL: `http://127.0.0.1:${config.SCHEMA_REGISTRY_PORT}`,
     });
   }
-  await up(config, { renderer: 'simple' });
-  return fromEndpoints('native', endpoints(config));
+  return startNativeStack(config, options.renderer);
 }
 
 /** Stop what `provideStack` started through Testcontainers (the native stack is left to its owner). */
