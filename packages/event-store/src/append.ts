@@ -8,7 +8,7 @@ import { activeTraceparent, type EventMetadata } from './metadata.js';
 export interface AppendOptions {
   /** The kind of aggregate the stream holds ("order", "sku"). */
   streamType: string;
-  /** The version the caller decided on: a number, `'no-stream'` (create) or `'any'`. */
+  /** The version the caller decided on: a number (0, like `'no-stream'`: the stream must not exist yet), `'no-stream'` or `'any'`. */
   expectedVersion: ExpectedVersion;
   /** Event types this stream's decider knows; anything else is refused. */
   knownTypes?: readonly string[];
@@ -54,29 +54,26 @@ export async function appendToStream<E extends Event>(
   const rows = prepare(streamId, events, options);
   const inserted = await insertAtVersion(db, streamId, options, rows);
   if (inserted.length === 0) throw await conflict(db, streamId, options.expectedVersion);
-  const first = Math.min(...inserted.map((row) => row.version));
-  const next = first + events.length - 1;
-  // RETURNING order is not promised to follow VALUES order: match rows by version.
-  const byVersion = new Map(rows.map((row, i) => [first + i, { row, event: events[i] }]));
+  // RETURNING order is not promised to follow the input order; versions are, one per input event.
+  const stored = inserted.sort((x, y) => x.version - y.version);
   return {
     streamId,
-    nextExpectedVersion: next,
-    events: inserted
-      .sort((x, y) => x.version - y.version)
-      .map((stored) => {
-        const source = byVersion.get(stored.version);
-        if (!source?.event) throw new Error(`append to ${streamId}: no input for version ${stored.version}`);
-        return {
-          ...source.event,
-          streamId,
-          streamType: options.streamType,
-          version: stored.version,
-          globalPosition: stored.global_position,
-          transactionId: stored.transaction_id,
-          recordedAt: stored.recorded_at,
-          metadata: source.row.metadata,
-        };
-      }),
+    nextExpectedVersion: stored[stored.length - 1]?.version ?? 0,
+    events: stored.map((row, i) => {
+      const event = events[i];
+      const prepared = rows[i];
+      if (!event || !prepared) throw new Error(`append to ${streamId}: no input for version ${row.version}`);
+      return {
+        ...event,
+        streamId,
+        streamType: options.streamType,
+        version: row.version,
+        globalPosition: row.global_position,
+        transactionId: row.transaction_id,
+        recordedAt: row.recorded_at,
+        metadata: prepared.metadata,
+      };
+    }),
   };
 }
 

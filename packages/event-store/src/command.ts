@@ -94,7 +94,7 @@ async function attemptOnce<State, Command, E extends Event>(
   if (events.length > 0) {
     const appended = await appendToStream(tx, streamId, events, {
       streamType: decider.streamType,
-      expectedVersion: current.version === 0 ? 'no-stream' : current.version,
+      expectedVersion: current.version, // 0 = the stream must not exist yet
       knownTypes: decider.eventTypes,
       ...(decider.schemaVersions ? { schemaVersions: decider.schemaVersions } : {}),
       ...(options.correlationId ? { correlationId: options.correlationId } : {}),
