@@ -7,7 +7,6 @@ export interface OutboxMessage {
   payload: Buffer;
 }
 
-/** 1 MiB, Kafka's default `max.message.bytes`. */
 /**
  * Below Kafka's default `max.message.bytes` (1,048,588) with room for key, headers and record
  * overhead: a payload the broker would refuse must be refused here, where the caller sees it,

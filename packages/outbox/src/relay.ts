@@ -324,13 +324,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
         'outbox batch failed; isolating keys',
       );
     }
-    const byKey = new Map<string, PendingRow[]>();
-    for (const row of rows) {
-      const id = keyId(row.topic, row.key);
-      const group = byKey.get(id);
-      if (group) group.push(row);
-      else byKey.set(id, [row]);
-    }
+    const byKey = groupBy(rows, (row) => keyId(row.topic, row.key));
     const sent: PendingRow[] = [];
     const failed: { rows: PendingRow[]; error: string }[] = [];
     for (const group of byKey.values()) {
@@ -354,16 +348,12 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
   }
 
   private async send(rows: PendingRow[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    for (const row of rows) {
-      const message: Message = { key: row.key, value: row.payload, headers: row.headers };
-      const list = byTopic.get(row.topic);
-      if (list) list.push(message);
-      else byTopic.set(row.topic, [message]);
-    }
     await this.producer.sendBatch({
       acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      topicMessages: [...groupBy(rows, (row) => row.topic)].map(([topic, group]) => ({
+        topic,
+        messages: group.map((row): Message => ({ key: row.key, value: row.payload, headers: row.headers })),
+      })),
     });
   }
 
@@ -389,6 +379,18 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
   private async pause(ms: number): Promise<void> {
     await sleep(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined);
   }
+}
+
+/** Items by key, each group in input order, groups in order of first appearance. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }
 
 function asError(error: unknown): Error {

@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  if (topics.length > 0) await deleteTopics(client, topics);
+  await deleteTopics(client, topics);
   await scratch.drop();
 });
 

@@ -34,7 +34,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  if (topics.length > 0) await deleteTopics(client, topics);
+  await deleteTopics(client, topics);
   await scratch.drop();
 });
 
