@@ -99,13 +99,8 @@ async function jest(env: NodeJS.ProcessEnv): Promise<{ passed: number; failed: n
   const report = join(config.stackDir, 'reports', 'jest.json');
   mkdirSync(join(config.stackDir, 'reports'), { recursive: true });
   rmSync(report, { force: true });
-  // The OTLP exporter loads node:http with import(); jest needs the VM-modules flag to allow that.
-  const nodeOptions =
-    `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim();
-  const exit = await command('pnpm', ['-s', 'jest', '--ci', '--json', `--outputFile=${report}`], {
-    ...env,
-    NODE_OPTIONS: nodeOptions,
-  });
+  // The root `jest` script sets the node flags jest needs (see jest.preset.js).
+  const exit = await command('pnpm', ['-s', 'jest', '--ci', '--json', `--outputFile=${report}`], env);
   if (!existsSync(report)) return { passed: 0, failed: 1, note: 'jest wrote no report' };
   const json = JSON.parse(readFileSync(report, 'utf8')) as JestJson;
   // A suite that cannot even load has no failed test in it, but it is a failure.
