@@ -221,16 +221,9 @@ export function stopPlan(
   parts: readonly Pick<Part, 'name' | 'needs'>[],
   only?: readonly PartName[],
 ): PartName[][] {
-  const wanted = new Set<PartName>(only ?? parts.map((p) => p.name));
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const p of parts) {
-      if (!wanted.has(p.name) && p.needs.some((need) => wanted.has(need))) {
-        wanted.add(p.name);
-        grew = true;
-      }
-    }
-  }
+  const dependents = (part: Pick<Part, 'name'>) =>
+    parts.filter((other) => other.needs.includes(part.name)).map((other) => other.name);
+  const wanted = closure(parts, only ?? parts.map((p) => p.name), dependents);
   let remaining = parts.filter((p) => wanted.has(p.name));
   const waves: PartName[][] = [];
   while (remaining.length > 0) {
@@ -254,14 +247,25 @@ export async function reset(config: StackConfig): Promise<void> {
 
 function select(parts: Part[], only?: readonly PartName[]): Part[] {
   if (!only) return parts;
-  const wanted = new Set<PartName>();
-  const add = (name: PartName) => {
-    if (wanted.has(name)) return;
-    wanted.add(name);
-    for (const need of parts.find((p) => p.name === name)?.needs ?? []) add(need);
-  };
-  only.forEach(add);
+  const wanted = closure(parts, only, (part) => part.needs);
   return parts.filter((p) => wanted.has(p.name));
+}
+
+/** The named parts plus every part `linked` reaches from them, transitively. */
+function closure<P extends Pick<Part, 'name'>>(
+  parts: readonly P[],
+  names: readonly PartName[],
+  linked: (part: P) => readonly PartName[],
+): Set<PartName> {
+  const reached = new Set<PartName>();
+  const visit = (name: PartName) => {
+    if (reached.has(name)) return;
+    reached.add(name);
+    const part = parts.find((p) => p.name === name);
+    for (const next of part ? linked(part) : []) visit(next);
+  };
+  names.forEach(visit);
+  return reached;
 }
 
 function checkDisk(config: StackConfig): void {
