@@ -1,0 +1,431 @@
+import { backoffMs, type BackoffOptions, type Logger } from '@acme/outbox';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Kysely } from 'kysely';
+import { Registry } from 'prom-client';
+import type { AvroCodec } from '../codec.js';
+import { envelopeFromHeaders, headerString } from '../envelope.js';
+import { CycleError, errorClass, errorMessage, isRetriable } from '../errors.js';
+import { messagingView } from '../tables.js';
+import { DeadLetterWriter, dlqTopic, reasonOf, replayTopic, type Failure } from './dead-letter.js';
+import type { Handler, InboundEvent, UpcastStep } from './handler.js';
+import { consumerMetrics, type ConsumerMetrics, type Outcome } from './metrics.js';
+import { Router, type Subscription } from './routing.js';
+
+export interface MessageConsumerOptions<DB> {
+  kafka: Kafka;
+  /** Consumer group; also names its dead-letter (`<group>.dlq`) and replay (`<group>.replay`) topics. */
+  groupId: string;
+  topics: readonly string[];
+  /** The service database: inbox, dead-letter index and the handlers' own tables. */
+  db: Kysely<DB>;
+  codec: AvroCodec;
+  handlers: readonly Handler<DB, never>[];
+  /** One step per old type, e.g. `{ 'com.acme.order.placed.v1': { to: '...v2', lift } }`. */
+  upcasters?: Readonly<Record<string, UpcastStep>>;
+  /** Attempts of a retriable failure before the message is dead-lettered (default 5). */
+  maxAttempts?: number;
+  /** Delay between attempts (default 100 ms doubling up to 5 s, with jitter). */
+  backoff?: BackoffOptions;
+  /** Handlers a causal chain may pass before it counts as a cycle (default 16). */
+  hopLimit?: number;
+  /**
+   * Consecutive messages of a partition handled in one transaction (default 1: one transaction
+   * per message). Larger values trade latency of a failure for throughput: a failed batch is
+   * rolled back and its messages are handled one by one.
+   */
+  batchSize?: number;
+  /** Partitions processed at the same time (default 3): a retrying partition never holds the others. */
+  partitionsConsumedConcurrently?: number;
+  /** Longest wait of an idle fetch, and so the most a retry can start after its backoff (default 1 s). */
+  maxWaitTimeMs?: number;
+  /** Where a new group starts reading (default: the beginning of the topics). */
+  fromBeginning?: boolean;
+  metrics?: Registry;
+  logger?: Logger;
+}
+
+type Prepared<DB> =
+  | { kind: 'skip'; message: KafkaMessage }
+  | { kind: 'ready'; message: KafkaMessage; event: InboundEvent; handlers: Handler<DB>[]; dlqId?: string };
+
+/** Done, failed for good, or put off (the partition is paused for a retry, or going away). */
+type Attempt<T> = { ok: true; value: T } | { ok: false; failure: Failure } | { ok: false; aborted: true };
+
+const noLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * The consumer runtime: one consumer group, its handlers, exactly-once effects on top of
+ * at-least-once delivery.
+ *
+ * Per partition, messages are handled in order, each (or each batch) in a Postgres transaction
+ * that also inserts its inbox row; a redelivered event finds the row and is skipped. Offsets are
+ * resolved only after that transaction commits. A retriable failure is retried in place with
+ * backoff — the partition waits, so per-key order holds, while other partitions go on. What cannot
+ * succeed (permanent, undecodable, unknown schema, a cycle, or out of attempts) is parked on
+ * `<group>.dlq` and in the dead-letter index, and the partition moves on. Replays come back on
+ * `<group>.replay`, which only this group reads.
+ *
+ * @example
+ *   const consumer = new MessageConsumer({ kafka, groupId: 'inventory', topics: ['order.events'],
+ *     db, codec, handlers: [{ type: 'com.acme.order.placed.v2', handle: reserve }] });
+ *   await consumer.start();
+ *   // ...
+ *   await consumer.stop(); // finishes in-flight work, commits, disconnects
+ */
+export class MessageConsumer<DB> {
+  private readonly router: Router<DB>;
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  private readonly deadLetters: DeadLetterWriter;
+  private readonly metrics: ConsumerMetrics;
+  private readonly log: Logger;
+  private readonly maxAttempts: number;
+  private readonly backoff: BackoffOptions;
+  private readonly hopLimit: number;
+  private readonly batchSize: number;
+  /** Per partition, the message being retried: its offset, attempts so far and first failure. */
+  private readonly retrying = new Map<string, { offset: string; attempts: number; firstFailureAt: Date }>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopping = false;
+  private started = false;
+
+  constructor(private readonly options: MessageConsumerOptions<DB>) {
+    this.router = new Router(options.handlers, options.upcasters);
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.backoff = options.backoff ?? { baseMs: 100, maxMs: 5_000 };
+    this.hopLimit = options.hopLimit ?? 16;
+    this.batchSize = Math.max(1, options.batchSize ?? 1);
+    this.log = options.logger ?? noLogger;
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      // An idle fetch returns after this long; a partition resumed after a retry pause is fetched
+      // on the next round, so this bounds how late a retry can start (kafkajs' default is 5 s).
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+    });
+    this.producer = options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    this.deadLetters = new DeadLetterWriter(options.groupId, this.producer, options.db as Kysely<unknown>);
+    this.metrics = consumerMetrics(options.metrics ?? new Registry());
+    this.metrics.depthSources.set(options.groupId, () => this.dlqDepth());
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  /** Create the group's DLQ and replay topics if needed, join the group and start consuming. */
+  async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      // One partition each: parked messages are few, and a replay keeps the order it was asked in.
+      await admin.createTopics({
+        topics: [dlqTopic(groupId), replayTopic(groupId)].map((topic) => ({ topic, numPartitions: 1 })),
+        waitForLeaders: true,
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: [...topics, replayTopic(groupId)],
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    await this.consumer.run({
+      // Resolved offsets are committed at the end of each batch and, within a long one, each second.
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.started = true;
+    this.log.info({ group: groupId, topics, types: this.router.types }, 'consumer started');
+  }
+
+  /** Stop fetching, let in-flight handlers finish and commit, commit offsets, disconnect. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (this.started) {
+      await this.consumer.disconnect();
+      await this.producer.disconnect();
+    }
+    this.metrics.depthSources.delete(this.options.groupId);
+    this.started = false;
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    this.metrics.lag.set(
+      { group: this.groupId, topic: batch.topic, partition: String(batch.partition) },
+      Number(batch.offsetLag()),
+    );
+    const pending: Prepared<DB>[] = [];
+    for (const message of batch.messages) {
+      if (!this.live(payload)) return;
+      const prepared = await this.attempt(payload, message, () => this.prepare(batch.topic, message));
+      if (!prepared.ok) {
+        if ('aborted' in prepared) return;
+        if (!(await this.flush(payload, pending))) return;
+        await this.park(payload, message, prepared.failure);
+        continue;
+      }
+      pending.push(prepared.value);
+      if (
+        pending.filter((p) => p.kind === 'ready').length >= this.batchSize &&
+        !(await this.flush(payload, pending))
+      )
+        return;
+    }
+    await this.flush(payload, pending);
+  }
+
+  /** Envelope, hop limit, routing, filters and decoding: everything before the transaction. */
+  private async prepare(topic: string, message: KafkaMessage): Promise<Prepared<DB>> {
+    const envelope = envelopeFromHeaders(message.headers);
+    const route = this.router.route(envelope.type);
+    if (!route) return { kind: 'skip', message };
+    if (envelope.hops > this.hopLimit) throw new CycleError(envelope.hops, this.hopLimit);
+    // Filters see the event as the handler will: with the type it subscribed to.
+    const attributes = { ...envelope, type: route.type };
+    let subscriptions = route.subscriptions.filter((s) => !s.filter || s.filter.matchesEnvelope(attributes));
+    if (subscriptions.length === 0) return { kind: 'skip', message };
+    let data = await this.options.codec.decode(envelope.type, message.value);
+    for (const step of route.chain) data = step.lift(data);
+    const full = { ...attributes, data };
+    subscriptions = subscriptions.filter(
+      (s: Subscription<DB>) => !s.filter?.needsData || s.filter.matches(full),
+    );
+    if (subscriptions.length === 0) return { kind: 'skip', message };
+    const dlqId =
+      topic === replayTopic(this.groupId) ? headerString(message.headers, 'replay_dlq_id') : undefined;
+    return {
+      kind: 'ready',
+      message,
+      handlers: subscriptions.map((s) => s.handler),
+      event: {
+        type: route.type,
+        data,
+        envelope,
+        topic,
+        partition: -1,
+        offset: message.offset,
+        cause: {
+          correlationId: envelope.correlationid,
+          causationId: envelope.id,
+          hops: envelope.hops + 1,
+          ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+        },
+      },
+      ...(dlqId ? { dlqId } : {}),
+    };
+  }
+
+  /**
+   * Handle what is pending: the ready messages in one transaction, and if that fails, one by one
+   * with retries. Resolves offsets as far as they are done. False when the batch must be abandoned
+   * (stopping, or the partition was taken away); what is not resolved will be delivered again.
+   */
+  private async flush(payload: EachBatchPayload, pending: Prepared<DB>[]): Promise<boolean> {
+    const entries = pending.splice(0);
+    if (entries.length === 0) return true;
+    const ready = entries.filter((e) => e.kind === 'ready');
+    if (ready.length > 1) {
+      try {
+        await this.deliver(payload.batch.partition, ready);
+        for (const e of entries) if (e.kind === 'skip') this.count(undefined, 'skipped');
+        return await this.resolve(payload, entries.at(-1));
+      } catch (error) {
+        this.log.warn(
+          { group: this.groupId, error: errorMessage(error), messages: ready.length },
+          'batch transaction failed; handling its messages one by one',
+        );
+      }
+    }
+    for (const entry of entries) {
+      if (!this.live(payload)) return false;
+      if (entry.kind === 'ready') {
+        const done = await this.attempt(payload, entry.message, () =>
+          this.deliver(payload.batch.partition, [entry]),
+        );
+        if (!done.ok) {
+          if ('aborted' in done) return false;
+          await this.park(payload, entry.message, done.failure);
+          continue;
+        }
+      } else this.count(undefined, 'skipped');
+      if (!(await this.resolve(payload, entry))) return false;
+    }
+    return true;
+  }
+
+  /** One transaction: inbox rows for all, handlers for the new ones, replays marked resolved. */
+  private async deliver(partition: number, ready: Extract<Prepared<DB>, { kind: 'ready' }>[]): Promise<void> {
+    const started = performance.now();
+    const outcomes = await this.options.db.transaction().execute(async (tx) => {
+      const m = messagingView(tx);
+      const inserted = await m
+        .insertInto('inbox')
+        .values(ready.map((r) => ({ consumer: this.groupId, message_id: r.event.envelope.id })))
+        .onConflict((oc) => oc.doNothing())
+        .returning('message_id')
+        .execute();
+      const fresh = new Set(inserted.map((r) => r.message_id));
+      const outcomes: Outcome[] = [];
+      for (const r of ready) {
+        // `delete`: an id twice in one batch is handled once.
+        if (fresh.delete(r.event.envelope.id)) {
+          const event = { ...r.event, partition };
+          for (const handler of r.handlers) await handler.handle(event, tx);
+          outcomes.push('handled');
+        } else outcomes.push('duplicate');
+        if (r.dlqId !== undefined)
+          await m
+            .updateTable('dead_letters')
+            .set({ status: 'resolved', resolved_at: new Date() })
+            .where('id', '=', BigInt(r.dlqId))
+            .where('consumer_group', '=', this.groupId)
+            .execute();
+      }
+      return outcomes;
+    });
+    const seconds = (performance.now() - started) / 1000 / ready.length;
+    ready.forEach((r, i) => {
+      this.count(r.event.type, outcomes[i] ?? 'handled');
+      this.metrics.handlerDuration.observe({ group: this.groupId, type: r.event.type }, seconds);
+    });
+  }
+
+  /**
+   * Run `work` once for a message. A retriable failure with attempts left seeks back to the
+   * message, pauses the partition for the backoff and abandons the batch: the partition is fetched
+   * again from this message when it resumes. The partition waits (per-key order holds),
+   * while the others, which share the fetch loop, go on. Attempts are counted across those fetches.
+   */
+  private async attempt<T>(
+    payload: EachBatchPayload,
+    message: KafkaMessage,
+    work: () => Promise<T>,
+  ): Promise<Attempt<T>> {
+    const where = `${payload.batch.topic}/${String(payload.batch.partition)}`;
+    const prior = this.retrying.get(where);
+    const state = prior?.offset === message.offset ? prior : undefined;
+    const attempts = (state?.attempts ?? 0) + 1;
+    try {
+      // The retry state stays until the message is settled (resolved or parked): preparing it may
+      // succeed while handling it fails again.
+      return { ok: true, value: await work() };
+    } catch (error) {
+      const now = new Date();
+      const firstFailureAt = state?.firstFailureAt ?? now;
+      const retriable = isRetriable(error);
+      if (!retriable || attempts >= this.maxAttempts) {
+        return {
+          ok: false,
+          failure: {
+            error,
+            reason: reasonOf(error, retriable),
+            attempts,
+            firstFailureAt,
+            lastFailureAt: now,
+          },
+        };
+      }
+      this.retrying.set(where, { offset: message.offset, attempts, firstFailureAt });
+      const type = headerString(message.headers, 'ce_type') ?? 'unknown';
+      this.metrics.retries.inc({ group: this.groupId, type });
+      const delay = backoffMs(attempts, this.backoff);
+      this.log.warn(
+        {
+          group: this.groupId,
+          type,
+          partition: where,
+          offset: message.offset,
+          attempts,
+          delayMs: Math.round(delay),
+          error: errorMessage(error),
+        },
+        'retriable failure; retrying after a pause',
+      );
+      // kafkajs does not rewind to unresolved offsets on its own: seek back to this message.
+      this.consumer.seek({
+        topic: payload.batch.topic,
+        partition: payload.batch.partition,
+        offset: message.offset,
+      });
+      const resume = payload.pause();
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resume();
+      }, delay);
+      this.timers.add(timer);
+      return { ok: false, aborted: true };
+    }
+  }
+
+  private async park(payload: EachBatchPayload, message: KafkaMessage, failure: Failure): Promise<void> {
+    const { topic, partition } = payload.batch;
+    this.log.error(
+      {
+        group: this.groupId,
+        topic,
+        partition,
+        offset: message.offset,
+        reason: failure.reason,
+        errorClass: errorClass(failure.error),
+        error: errorMessage(failure.error),
+        attempts: failure.attempts,
+      },
+      'message dead-lettered',
+    );
+    // Parking must not be skipped: if it fails the offset stays unresolved and the batch is retried.
+    await this.deadLetters.park({ topic, partition }, message, failure);
+    this.count(headerString(message.headers, 'ce_type'), 'dead_lettered');
+    this.settle(payload, message.offset);
+  }
+
+  /** Mark a partition done up to `offset`, and forget its retry state if that was the message. */
+  private settle(payload: EachBatchPayload, offset: string): void {
+    payload.resolveOffset(offset);
+    const where = `${payload.batch.topic}/${String(payload.batch.partition)}`;
+    const retrying = this.retrying.get(where);
+    if (retrying && BigInt(retrying.offset) <= BigInt(offset)) this.retrying.delete(where);
+  }
+
+  private async resolve(payload: EachBatchPayload, entry: Prepared<DB> | undefined): Promise<boolean> {
+    if (entry) this.settle(payload, entry.message.offset);
+    try {
+      await payload.commitOffsetsIfNecessary();
+      await payload.heartbeat();
+    } catch {
+      return false;
+    }
+    return true;
+  }
+
+  private live(payload: EachBatchPayload): boolean {
+    return !this.stopping && payload.isRunning() && !payload.isStale();
+  }
+
+  private count(type: string | undefined, outcome: Outcome): void {
+    this.metrics.messages.inc({ group: this.groupId, type: type ?? 'unknown', outcome });
+  }
+
+  private async dlqDepth(): Promise<number> {
+    const row = await messagingView(this.options.db)
+      .selectFrom('dead_letters')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('consumer_group', '=', this.groupId)
+      .where('status', '=', 'parked')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import { eventually } from '@acme/testing';
+import { PermanentError, RetriableError, type Handler } from '../src/index.js';
+import { thingV1, thingV2, world, type TestDatabase, type ThingV2, type World } from './support.js';
+
+// Each test joins a consumer group and waits for effects on the real stack.
+jest.setTimeout(90_000);
+
+let w: World;
+
+// A world per test: its own topic, database and groups, so no test reads another's messages.
+beforeEach(async () => {
+  w = await world('consumer');
+});
+
+afterEach(() => w.close());
+
+/** A handler of v2 things that records them under `consumer` after `before` (which may throw). */
+function handler(
+  consumer: string,
+  before: (data: ThingV2) => void = () => undefined,
+): Handler<TestDatabase, ThingV2> {
+  const record = w.recorder(consumer);
+  return {
+    type: thingV2,
+    handle: async (event, tx) => {
+      before(event.data);
+      await record.handle(event, tx);
+    },
+  };
+}
+
+const effectsFor = async (consumer: string, key: string) =>
+  (await w.effects(consumer)).filter((e) => (e.data as ThingV2).orderId === key);
+
+test('the same event delivered twice has one effect; the duplicate is counted', async () => {
+  const consumer = 'dup';
+  const c = await w.consumer([handler(consumer)]);
+  const key = randomUUID();
+  const id = randomUUID();
+  await w.publish({ key, id });
+  await w.publish({ key, id });
+  await eventually(
+    async () =>
+      (await w.counter('messaging_messages_total', { group: c.groupId, outcome: 'duplicate' })) === 1 ||
+      undefined,
+    { description: 'the duplicate to be skipped' },
+  );
+  expect(await effectsFor(consumer, key)).toHaveLength(1);
+  expect(await w.counter('messaging_messages_total', { group: c.groupId, outcome: 'handled' })).toBe(1);
+});
+
+test('a handler failing retriably twice, then succeeding, has one effect', async () => {
+  const consumer = 'flaky';
+  let calls = 0;
+  const c = await w.consumer([
+    handler(consumer, () => {
+      if (++calls <= 2) throw new RetriableError('database busy');
+    }),
+  ]);
+  const key = randomUUID();
+  await w.publish({ key });
+  await eventually(async () => ((await effectsFor(consumer, key)).length === 1 ? true : undefined), {
+    description: 'the third attempt to succeed',
+  });
+  expect(calls).toBe(3);
+  expect(await w.counter('messaging_retries_total', { group: c.groupId })).toBe(2);
+  expect(await w.db.selectFrom('dead_letters').selectAll().execute()).toHaveLength(0);
+});
+
+test('an event on the wire in v1 reaches a v2 handler as v2', async () => {
+  const consumer = 'upcast';
+  await w.consumer([handler(consumer)]);
+  const key = randomUUID();
+  await w.publish({ key, type: thingV1, data: { orderId: key, amountMinor: 4250, note: 'old' } });
+  const [effect] = await eventually(async () => {
+    const found = await effectsFor(consumer, key);
+    return found.length > 0 ? found : undefined;
+  });
+  expect(effect).toMatchObject({
+    type: thingV2,
+    data: { orderId: key, amount: { minor: 4250, currency: 'EUR' }, note: 'old' },
+  });
+});
+
+test('a filter on the payload routes only matching events; the rest are counted as skipped', async () => {
+  const consumer = 'filtered';
+  const c = await w.consumer([
+    { ...handler(consumer), filter: { data: { amount: { minor: [{ numeric: ['>=', 1000] }] } } } },
+  ]);
+  const big = randomUUID();
+  const small = randomUUID();
+  await w.publish({ key: small, type: thingV1, data: { orderId: small, amountMinor: 999, note: '' } });
+  await w.publish({ key: big, type: thingV1, data: { orderId: big, amountMinor: 1000, note: '' } });
+  await eventually(async () => ((await effectsFor(consumer, big)).length === 1 ? true : undefined));
+  await eventually(
+    async () =>
+      (await w.counter('messaging_messages_total', { group: c.groupId, outcome: 'skipped' })) >= 1 ||
+      undefined,
+  );
+  expect(await effectsFor(consumer, small)).toHaveLength(0);
+});
+
+test('per-key order holds while messages are retried', async () => {
+  const consumer = 'ordered';
+  const failedOnce = new Set<string>();
+  await w.consumer([
+    handler(consumer, (data) => {
+      // Every third message fails once: its key must wait for it.
+      if (Number(data.note) % 3 === 0 && !failedOnce.has(`${data.orderId}/${data.note}`)) {
+        failedOnce.add(`${data.orderId}/${data.note}`);
+        throw new RetriableError('transient');
+      }
+    }),
+  ]);
+  const keys = Array.from({ length: 6 }, () => randomUUID());
+  for (let n = 0; n < 20; n++)
+    for (const key of keys) await w.publish({ key, data: { orderId: key, amountMinor: n, note: String(n) } });
+  await eventually(async () => ((await w.effects(consumer)).length === keys.length * 20 ? true : undefined), {
+    timeoutMs: 60_000,
+    description: 'all 120 messages handled',
+  });
+  const byKey = new Map<string, string[]>();
+  for (const e of await w.effects(consumer)) {
+    const d = e.data as ThingV2;
+    byKey.set(d.orderId, [...(byKey.get(d.orderId) ?? []), d.note]);
+  }
+  const expected = Array.from({ length: 20 }, (_, n) => String(n));
+  for (const key of keys) expect(byKey.get(key)).toEqual(expected);
+  expect(failedOnce.size).toBeGreaterThan(0);
+});
+
+test('a retrying partition does not hold back the other partitions', async () => {
+  const consumer = 'isolated';
+  const stuck = randomUUID();
+  let stuckAttempts = 0;
+  const c = await w.consumer(
+    [
+      handler(consumer, (data) => {
+        if (data.orderId === stuck) {
+          stuckAttempts++;
+          throw new RetriableError('still down');
+        }
+      }),
+    ],
+    { maxAttempts: 3, backoff: { baseMs: 4_000, maxMs: 4_000 } },
+  );
+  await w.publish({ key: stuck });
+  await eventually(() => Promise.resolve(stuckAttempts >= 1 ? true : undefined));
+  // Keys on other partitions than the stuck one go through while it waits out its backoff.
+  const others = Array.from({ length: 12 }, () => randomUUID());
+  for (const key of others) await w.publish({ key });
+  const handled = await eventually(async () => {
+    const effects = await w.effects(consumer);
+    return effects.length >= 4 ? effects : undefined;
+  });
+  expect(stuckAttempts).toBeLessThan(3);
+  expect(handled.every((e) => (e.data as ThingV2).orderId !== stuck)).toBe(true);
+  // And the stuck one ends in the dead-letter index after its attempts.
+  const parked = await eventually(
+    async () =>
+      await w.db
+        .selectFrom('dead_letters')
+        .selectAll()
+        .where('consumer_group', '=', c.groupId)
+        .executeTakeFirst(),
+    { timeoutMs: 30_000 },
+  );
+  expect(parked).toMatchObject({ reason: 'retries-exhausted', attempts: 3, error_class: 'RetriableError' });
+});
+
+test('with batch transactions, a poison message is isolated and everything else is handled once', async () => {
+  const consumer = 'batched';
+  const poison = randomUUID();
+  const c = await w.consumer(
+    [
+      handler(consumer, (data) => {
+        if (data.orderId === poison) throw new PermanentError('no such product');
+      }),
+    ],
+    { batchSize: 100 },
+  );
+  const keys = Array.from({ length: 150 }, () => randomUUID());
+  keys.splice(75, 0, poison);
+  await w.producer.send({
+    topic: w.topic,
+    acks: -1,
+    messages: keys.map((key) => {
+      const m = w.events.toMessage({
+        type: thingV2,
+        subject: key,
+        data: { orderId: key, amount: { minor: 1, currency: 'EUR' }, note: '' },
+        cause: { correlationId: key, causationId: key, hops: 0 },
+      });
+      return { key, value: m.payload, headers: m.headers };
+    }),
+  });
+  await eventually(async () => ((await w.effects(consumer)).length === 150 ? true : undefined), {
+    timeoutMs: 60_000,
+    description: '150 effects',
+  });
+  const parked = await eventually(async () =>
+    w.db.selectFrom('dead_letters').selectAll().where('consumer_group', '=', c.groupId).executeTakeFirst(),
+  );
+  expect(parked).toMatchObject({ reason: 'rejected', attempts: 1, error_message: 'no such product' });
+  const ids = (await w.effects(consumer)).map((e) => (e.data as ThingV2).orderId);
+  expect(new Set(ids).size).toBe(150);
+  expect(ids).not.toContain(poison);
+});
+
+test('stop() lets the in-flight handler finish and commit before it returns', async () => {
+  const consumer = 'graceful';
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let entered = false;
+  const record = w.recorder(consumer);
+  const c = await w.consumer([
+    {
+      type: thingV2,
+      handle: async (event, tx) => {
+        entered = true;
+        await gate;
+        await record.handle(event, tx);
+      },
+    },
+  ]);
+  const key = randomUUID();
+  await w.publish({ key });
+  await eventually(() => Promise.resolve(entered ? true : undefined));
+  const stopped = c.stop();
+  release();
+  await stopped;
+  expect(await effectsFor(consumer, key)).toHaveLength(1);
+  const admin = w.kafka.admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId: c.groupId, topics: [w.topic] });
+    const committed = offsets?.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    // Everything this group consumed is committed: the whole topic so far.
+    expect(committed).toBeGreaterThan(0);
+  } finally {
+    await admin.disconnect();
+  }
+});
