@@ -257,10 +257,15 @@ export async function world(name: string, partitions = 3): Promise<World> {
     async close() {
       await w.stopConsumers();
       await producer.disconnect();
-      await deleteTopics(kafka, [topic]);
-      // Only groups that started a consumer have these topics.
-      for (const t of groups.flatMap((g) => [`${g}.dlq`, `${g}.replay`]))
-        await deleteTopics(kafka, [t]).catch(() => undefined);
+      // Only groups that started a consumer have DLQ and replay topics: delete what exists, at once.
+      const admin = kafka.admin();
+      await admin.connect();
+      const existing = new Set(await admin.listTopics().finally(() => admin.disconnect()));
+      const ours = [topic, ...groups.flatMap((g) => [`${g}.dlq`, `${g}.replay`])];
+      await deleteTopics(
+        kafka,
+        ours.filter((t) => existing.has(t)),
+      );
       for (const c of contracts) {
         for (const permanent of ['false', 'true'])
           await fetch(

@@ -193,7 +193,6 @@ export class MessageConsumer<DB> {
     const envelope = envelopeFromHeaders(message.headers);
     const route = this.router.route(envelope.type);
     if (!route) return { kind: 'skip', message };
-    if (envelope.hops > this.hopLimit) throw new CycleError(envelope.hops, this.hopLimit);
     // Filters see the event as the handler will: with the type it subscribed to.
     const attributes = { ...envelope, type: route.type };
     let subscriptions = route.subscriptions.filter((s) => !s.filter || s.filter.matchesEnvelope(attributes));
@@ -205,6 +204,8 @@ export class MessageConsumer<DB> {
       (s: Subscription<DB>) => !s.filter?.needsData || s.filter.matches(full),
     );
     if (subscriptions.length === 0) return { kind: 'skip', message };
+    // Only a message this group would handle can make a cycle through it.
+    if (envelope.hops > this.hopLimit) throw new CycleError(envelope.hops, this.hopLimit);
     const dlqId =
       topic === replayTopic(this.groupId) ? headerString(message.headers, 'replay_dlq_id') : undefined;
     return {
