@@ -41,6 +41,7 @@ export async function aggregateStream<State, Command, E extends Event>(
     fromVersion: version + 1,
     ...(options.asOfVersion === undefined ? {} : { toVersion: options.asOfVersion }),
     ...(options.asOf === undefined ? {} : { recordedUpTo: options.asOf }),
+    upcast: decider.upcast,
   });
   for (const event of events) {
     state = decider.evolve(state, event);

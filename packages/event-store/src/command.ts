@@ -160,6 +160,7 @@ async function replay<State, Command, E extends Event>(
       ? await readStream<E>(tx, earlier.streamId, {
           fromVersion: earlier.fromVersion,
           toVersion: earlier.toVersion,
+          upcast: decider.upcast,
         })
       : [];
   const { state } = await aggregateStream(tx, earlier.streamId, decider, { asOfVersion: earlier.toVersion });

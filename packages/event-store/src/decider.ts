@@ -1,4 +1,4 @@
-import type { Event } from './event.js';
+import type { Event, RecordedEvent } from './event.js';
 
 /**
  * A stream's business rules as two pure functions, Emmett-style: `decide` turns a command and the
@@ -28,4 +28,11 @@ export interface Decider<State, Command, E extends Event> {
    * state's shape or `evolve` changes: older snapshots are then ignored and rebuilt from events.
    */
   snapshot?: { every: number; schemaVersion: number };
+  /**
+   * Lift an event stored in an older shape (an older `type`, or `metadata.schemaVersion` below the
+   * current one) to the shape `evolve` knows; applied to every event read for this decider. Events
+   * stay as they were written — corrections and reshapes happen on read, never in place.
+   * `defineUpcasters` of `@acme/contracts` builds one from per-version steps.
+   */
+  upcast?: (event: RecordedEvent) => RecordedEvent<E>;
 }

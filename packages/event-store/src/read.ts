@@ -12,6 +12,8 @@ export interface ReadStreamOptions {
   recordedUpTo?: Date;
   direction?: 'forwards' | 'backwards';
   maxCount?: number;
+  /** Lift old event shapes to current ones (see `Decider.upcast`). */
+  upcast?: ((event: RecordedEvent) => RecordedEvent) | undefined;
 }
 
 /**
@@ -33,7 +35,9 @@ export async function readStream<E extends Event = Event>(
   if (options.recordedUpTo !== undefined) query = query.where('recorded_at', '<=', options.recordedUpTo);
   query = query.orderBy('version', backwards ? 'desc' : 'asc');
   if (options.maxCount !== undefined) query = query.limit(options.maxCount);
-  return (await query.execute()).map((row) => toRecorded<E>(row));
+  const upcast = options.upcast;
+  const rows = await query.execute();
+  return rows.map((row) => (upcast ? (upcast(toRecorded(row)) as RecordedEvent<E>) : toRecorded<E>(row)));
 }
 
 export interface ReadAllPage<E extends Event = Event> {
