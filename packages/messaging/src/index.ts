@@ -45,3 +45,4 @@ export {
   type PatternMatcher,
   type PatternValue,
 } from './filter/index.js';
+export { pruneInbox } from './inbox.js';

@@ -76,8 +76,8 @@ export function validateSelection(selection: ReplaySelection): void {
  * @example
  *   const parked = await listDeadLetters(db, 'inventory', { errorClass: 'PermanentError' });
  */
-export async function listDeadLetters(
-  db: Kysely<unknown>,
+export async function listDeadLetters<DB>(
+  db: Kysely<DB>,
   group: string,
   selection: ReplaySelection = { all: true },
   limit = 1000,
@@ -95,8 +95,8 @@ export async function listDeadLetters(
  * @example
  *   await replayDeadLetters(db, producer, { group: 'inventory', selection: { eventIds: [id] }, requestedBy: 'alice' });
  */
-export async function replayDeadLetters(
-  db: Kysely<unknown>,
+export async function replayDeadLetters<DB>(
+  db: Kysely<DB>,
   producer: Producer,
   request: ReplayRequest,
 ): Promise<ReplayResult> {

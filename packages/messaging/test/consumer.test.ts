@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@acme/testing';
-import { PermanentError, RetriableError, type Handler } from '../src/index.js';
+import { PermanentError, pruneInbox, RetriableError, type Handler } from '../src/index.js';
 import { thingV1, thingV2, world, type TestDatabase, type ThingV2, type World } from './support.js';
 
 // Each test joins a consumer group and waits for effects on the real stack.
@@ -241,4 +241,18 @@ test('stop() lets the in-flight handler finish and commit before it returns', as
   } finally {
     await admin.disconnect();
   }
+});
+
+test('pruneInbox removes only rows older than the horizon', async () => {
+  await w.db
+    .insertInto('inbox')
+    .values([
+      { consumer: 'g', message_id: 'old', received_at: new Date(Date.now() - 10 * 24 * 3600_000) },
+      { consumer: 'g', message_id: 'new' },
+    ])
+    .execute();
+  expect(await pruneInbox(w.db, { olderThanMs: 7 * 24 * 3600_000, batchSize: 1 })).toBe(1);
+  expect((await w.db.selectFrom('inbox').select('message_id').execute()).map((r) => r.message_id)).toEqual([
+    'new',
+  ]);
 });
