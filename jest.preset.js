@@ -6,6 +6,21 @@
 // packages resolve to their TypeScript sources through the "source" export condition.
 import { basename } from 'node:path';
 
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+const pnpmStore = '(\\.pnpm/[^/]+/node_modules/)?';
+const nestModule = `^.+/node_modules/${pnpmStore}@nestjs/.+\\.js$`;
+
 /** @param {string} rootDir @param {Partial<import('jest').Config>} [overrides] */
 export function projectConfig(rootDir, overrides = {}) {
   return {
@@ -20,19 +35,11 @@ export function projectConfig(rootDir, overrides = {}) {
     moduleFileExtensions: ['ts', 'js', 'json'],
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     transform: {
-      '^.+\\.ts$': [
-        '@swc/jest',
-        {
-          jsc: {
-            target: 'es2022',
-            parser: { syntax: 'typescript', decorators: true },
-            transform: { legacyDecorator: true, decoratorMetadata: true },
-          },
-          module: { type: 'commonjs' },
-          sourceMaps: 'inline',
-        },
-      ],
+      '^.+\\.ts$': swc,
+      // NestJS 12 ships ES modules only; jest runs CommonJS here, so its files are compiled too.
+      [nestModule]: swc,
     },
+    transformIgnorePatterns: [`/node_modules/(?!${pnpmStore}@nestjs/)`],
     ...overrides,
   };
 }

@@ -3,8 +3,15 @@
  * name (`pnpm bench --list`). Each package also runs its own with `pnpm --filter <pkg> bench`.
  */
 import { appendBenchmark } from '@acme/event-store/bench';
+import { codecBenchmark, consumerBenchmark } from '@acme/messaging/bench';
 import { relayBenchmark } from '@acme/outbox/bench';
 import { benchMain } from '@acme/testing/bench';
 import { baseline } from '../bench/baseline.js';
 
-await benchMain({ baseline, append: appendBenchmark, relay: relayBenchmark });
+await benchMain({
+  baseline,
+  append: appendBenchmark,
+  relay: relayBenchmark,
+  consumer: consumerBenchmark,
+  codec: codecBenchmark,
+});

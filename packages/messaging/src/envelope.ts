@@ -83,30 +83,31 @@ const required = [
  * Throws `InvalidEnvelopeError` (permanent: straight to the dead-letter topic) naming what is wrong.
  */
 export function envelopeFromHeaders(headers: IHeaders | undefined): Envelope {
-  const read = (attribute: keyof Envelope) => headerString(headers, envelopeHeaders[attribute]);
-  const missing = required.filter((a) => !read(a));
+  // Each header is read (and converted from its Buffer) once: this runs for every message.
+  const values = {} as Record<keyof Envelope, string | undefined>;
+  for (const attribute of Object.keys(envelopeHeaders) as (keyof Envelope)[])
+    values[attribute] = headerString(headers, envelopeHeaders[attribute]);
+  const missing = required.filter((a) => !values[a]);
   if (missing.length > 0)
     throw new InvalidEnvelopeError(`missing header(s) ${missing.map((a) => envelopeHeaders[a]).join(', ')}`);
-  const specversion = read('specversion');
+  const { id = '', source = '', type = '', specversion, time = '', subject = '' } = values;
+  const { correlationid = '', causationid = '', traceparent, hops: hopsText = '0' } = values;
   if (specversion !== '1.0')
     throw new InvalidEnvelopeError(`ce_specversion ${JSON.stringify(specversion)} is not 1.0`);
-  const time = read('time') ?? '';
   if (Number.isNaN(Date.parse(time)))
     throw new InvalidEnvelopeError(`ce_time ${JSON.stringify(time)} is not a time`);
-  const hopsText = read('hops') ?? '0';
   const hops = Number(hopsText);
   if (!Number.isSafeInteger(hops) || hops < 0)
     throw new InvalidEnvelopeError(`hops ${JSON.stringify(hopsText)} is not a non-negative integer`);
-  const traceparent = read('traceparent');
   return {
-    id: read('id') ?? '',
-    source: read('source') ?? '',
-    type: read('type') ?? '',
+    id,
+    source,
+    type,
     specversion,
     time,
-    subject: read('subject') ?? '',
-    correlationid: read('correlationid') ?? '',
-    causationid: read('causationid') ?? '',
+    subject,
+    correlationid,
+    causationid,
     ...(traceparent ? { traceparent } : {}),
     hops,
   };

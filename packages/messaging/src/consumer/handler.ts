@@ -31,6 +31,12 @@ export interface Handler<DB = unknown, T = unknown> {
   /** EventBridge event pattern over `{ ...envelope, data }`; compiled (and checked) at start-up. */
   readonly filter?: unknown;
   handle(event: InboundEvent<T>, tx: Transaction<DB>): Promise<void>;
+  /**
+   * Optional set-based form, used when the consumer handles batches (`batchSize > 1`): a run of
+   * consecutive events for this handler (duplicates already removed), in partition order, in one
+   * transaction — so a projection can write them with one statement instead of one per event.
+   */
+  handleBatch?(events: readonly InboundEvent<T>[], tx: Transaction<DB>): Promise<void>;
 }
 
 /** One step of lifting an old event version to the next: `com.acme.order.placed.v1` → `.v2`. */

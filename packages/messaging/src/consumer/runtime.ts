@@ -1,6 +1,6 @@
 import { backoffMs, type BackoffOptions, type Logger } from '@acme/outbox';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import type { AvroCodec } from '../codec.js';
 import { envelopeFromHeaders, headerString } from '../envelope.js';
@@ -44,9 +44,14 @@ export interface MessageConsumerOptions<DB> {
   logger?: Logger;
 }
 
-type Prepared<DB> =
-  | { kind: 'skip'; message: KafkaMessage }
-  | { kind: 'ready'; message: KafkaMessage; event: InboundEvent; handlers: Handler<DB>[]; dlqId?: string };
+interface Ready<DB> {
+  kind: 'ready';
+  message: KafkaMessage;
+  event: InboundEvent;
+  handlers: Handler<DB>[];
+  dlqId?: string;
+}
+type Prepared<DB> = { kind: 'skip'; message: KafkaMessage } | Ready<DB>;
 
 /** Done, failed for good, or put off (the partition is paused for a retry, or going away). */
 type Attempt<T> = { ok: true; value: T } | { ok: false; failure: Failure } | { ok: false; aborted: true };
@@ -169,27 +174,30 @@ export class MessageConsumer<DB> {
       Number(batch.offsetLag()),
     );
     const pending: Prepared<DB>[] = [];
+    let ready = 0;
     for (const message of batch.messages) {
       if (!this.live(payload)) return;
-      const prepared = await this.attempt(payload, message, () => this.prepare(batch.topic, message));
+      const prepared = await this.attempt(payload, message, () =>
+        this.prepare(batch.topic, batch.partition, message),
+      );
       if (!prepared.ok) {
         if ('aborted' in prepared) return;
+        ready = 0;
         if (!(await this.flush(payload, pending))) return;
         await this.park(payload, message, prepared.failure);
         continue;
       }
       pending.push(prepared.value);
-      if (
-        pending.filter((p) => p.kind === 'ready').length >= this.batchSize &&
-        !(await this.flush(payload, pending))
-      )
-        return;
+      if (prepared.value.kind === 'ready' && ++ready >= this.batchSize) {
+        ready = 0;
+        if (!(await this.flush(payload, pending))) return;
+      }
     }
     await this.flush(payload, pending);
   }
 
   /** Envelope, hop limit, routing, filters and decoding: everything before the transaction. */
-  private async prepare(topic: string, message: KafkaMessage): Promise<Prepared<DB>> {
+  private async prepare(topic: string, partition: number, message: KafkaMessage): Promise<Prepared<DB>> {
     const envelope = envelopeFromHeaders(message.headers);
     const route = this.router.route(envelope.type);
     if (!route) return { kind: 'skip', message };
@@ -217,7 +225,7 @@ export class MessageConsumer<DB> {
         data,
         envelope,
         topic,
-        partition: -1,
+        partition,
         offset: message.offset,
         cause: {
           correlationId: envelope.correlationid,
@@ -241,7 +249,7 @@ export class MessageConsumer<DB> {
     const ready = entries.filter((e) => e.kind === 'ready');
     if (ready.length > 1) {
       try {
-        await this.deliver(payload.batch.partition, ready);
+        await this.deliver(ready);
         for (const e of entries) if (e.kind === 'skip') this.count(undefined, 'skipped');
         return await this.resolve(payload, entries.at(-1));
       } catch (error) {
@@ -254,9 +262,7 @@ export class MessageConsumer<DB> {
     for (const entry of entries) {
       if (!this.live(payload)) return false;
       if (entry.kind === 'ready') {
-        const done = await this.attempt(payload, entry.message, () =>
-          this.deliver(payload.batch.partition, [entry]),
-        );
+        const done = await this.attempt(payload, entry.message, () => this.deliver([entry]));
         if (!done.ok) {
           if ('aborted' in done) return false;
           await this.park(payload, entry.message, done.failure);
@@ -268,41 +274,66 @@ export class MessageConsumer<DB> {
     return true;
   }
 
-  /** One transaction: inbox rows for all, handlers for the new ones, replays marked resolved. */
-  private async deliver(partition: number, ready: Extract<Prepared<DB>, { kind: 'ready' }>[]): Promise<void> {
+  /**
+   * One transaction: inbox rows for all, handlers for the new ones (a run of consecutive events for
+   * a handler with `handleBatch` in one call), replays marked resolved.
+   */
+  private async deliver(ready: Ready<DB>[]): Promise<void> {
     const started = performance.now();
     const outcomes = await this.options.db.transaction().execute(async (tx) => {
-      const m = messagingView(tx);
-      const inserted = await m
-        .insertInto('inbox')
-        .values(ready.map((r) => ({ consumer: this.groupId, message_id: r.event.envelope.id })))
-        .onConflict((oc) => oc.doNothing())
-        .returning('message_id')
-        .execute();
-      const fresh = new Set(inserted.map((r) => r.message_id));
+      const ids = ready.map((r) => r.event.envelope.id);
+      // One statement and two parameters whatever the batch size.
+      const { rows } = await sql<{ message_id: string }>`
+        INSERT INTO inbox (consumer, message_id) SELECT ${this.groupId}, unnest(${ids}::text[])
+        ON CONFLICT DO NOTHING RETURNING message_id`.execute(tx);
+      const fresh = new Set(rows.map((r) => r.message_id));
       const outcomes: Outcome[] = [];
+      let run: { handler: Handler<DB>; events: InboundEvent[] } | undefined;
+      const endRun = async () => {
+        if (run) await run.handler.handleBatch?.(run.events, tx);
+        run = undefined;
+      };
       for (const r of ready) {
         // `delete`: an id twice in one batch is handled once.
-        if (fresh.delete(r.event.envelope.id)) {
-          const event = { ...r.event, partition };
-          for (const handler of r.handlers) await handler.handle(event, tx);
-          outcomes.push('handled');
-        } else outcomes.push('duplicate');
-        if (r.dlqId !== undefined)
-          await m
-            .updateTable('dead_letters')
-            .set({ status: 'resolved', resolved_at: new Date() })
-            .where('id', '=', BigInt(r.dlqId))
-            .where('consumer_group', '=', this.groupId)
-            .execute();
+        if (!fresh.delete(r.event.envelope.id)) {
+          outcomes.push('duplicate');
+          continue;
+        }
+        outcomes.push('handled');
+        const [only, ...more] = r.handlers;
+        if (ready.length > 1 && only?.handleBatch && more.length === 0) {
+          if (run?.handler !== only) {
+            await endRun();
+            run = { handler: only, events: [] };
+          }
+          run.events.push(r.event);
+          continue;
+        }
+        await endRun();
+        for (const handler of r.handlers) await handler.handle(r.event, tx);
       }
+      await endRun();
+      const replayed = ready.flatMap((r) => (r.dlqId === undefined ? [] : [BigInt(r.dlqId)]));
+      if (replayed.length > 0)
+        await messagingView(tx)
+          .updateTable('dead_letters')
+          .set({ status: 'resolved', resolved_at: new Date() })
+          .where('id', 'in', replayed)
+          .where('consumer_group', '=', this.groupId)
+          .execute();
       return outcomes;
     });
     const seconds = (performance.now() - started) / 1000 / ready.length;
+    const counts = new Map<string, number>();
     ready.forEach((r, i) => {
-      this.count(r.event.type, outcomes[i] ?? 'handled');
+      const key = `${r.event.type}\u0000${outcomes[i] ?? 'handled'}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
       this.metrics.handlerDuration.observe({ group: this.groupId, type: r.event.type }, seconds);
     });
+    for (const [key, n] of counts) {
+      const [type = '', outcome = 'handled'] = key.split('\u0000');
+      this.metrics.messages.inc({ group: this.groupId, type, outcome }, n);
+    }
   }
 
   /**

@@ -1,0 +1,2 @@
+export { codecBenchmark } from './codec.js';
+export { consumerBenchmark } from './consumer.js';
