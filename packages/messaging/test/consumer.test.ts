@@ -256,3 +256,45 @@ test('pruneInbox removes only rows older than the horizon', async () => {
     'new',
   ]);
 });
+
+test('with batches, handleBatch gets each run of fresh events once, in partition order', async () => {
+  const runs: string[][] = [];
+  const record = w.recorder('set-based');
+  const key = randomUUID();
+  const duplicate = randomUUID();
+  const notes = Array.from({ length: 40 }, (_, n) => String(n));
+  const c = await w.consumer(
+    [
+      {
+        ...record,
+        handleBatch: async (events, tx) => {
+          runs.push(events.map((e) => (e.data as ThingV2).note));
+          for (const e of events) await record.handle(e, tx);
+        },
+      },
+    ],
+    { batchSize: 100 },
+  );
+  // One key, so one partition: the whole list arrives in order, one id twice.
+  await w.producer.send({
+    topic: w.topic,
+    acks: -1,
+    messages: [...notes, '0'].map((note, n) => {
+      const m = w.events.toMessage({
+        type: thingV2,
+        subject: key,
+        data: { orderId: key, amount: { minor: n, currency: 'EUR' }, note },
+        cause: { correlationId: key, causationId: key, hops: 0 },
+        ...(n === 0 || n === notes.length ? { id: duplicate } : {}),
+      });
+      return { key, value: m.payload, headers: m.headers };
+    }),
+  });
+  await eventually(
+    async () =>
+      (await w.counter('messaging_messages_total', { group: c.groupId, outcome: 'duplicate' })) === 1 ||
+      undefined,
+  );
+  expect(runs.flat()).toEqual(notes);
+  expect(await effectsFor('set-based', key)).toHaveLength(notes.length);
+});

@@ -92,7 +92,6 @@ export class MessageConsumer<DB> {
   private readonly retrying = new Map<string, { offset: string; attempts: number; firstFailureAt: Date }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopping = false;
-  private started = false;
 
   constructor(private readonly options: MessageConsumerOptions<DB>) {
     this.router = new Router(options.handlers, options.upcasters);
@@ -150,7 +149,6 @@ export class MessageConsumer<DB> {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.onBatch(payload),
     });
-    this.started = true;
     this.log.info({ group: groupId, topics, types: this.router.types }, 'consumer started');
   }
 
@@ -159,12 +157,10 @@ export class MessageConsumer<DB> {
     this.stopping = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    if (this.started) {
-      await this.consumer.disconnect();
-      await this.producer.disconnect();
-    }
+    // Also after a start that failed half-way: kafkajs' disconnect of a client never connected is a no-op.
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
     this.metrics.depthSources.delete(this.options.groupId);
-    this.started = false;
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
@@ -173,12 +169,27 @@ export class MessageConsumer<DB> {
       { group: this.groupId, topic: batch.topic, partition: String(batch.partition) },
       Number(batch.offsetLag()),
     );
+    // While one run of messages is in its transaction, the next is decoded and routed: the CPU
+    // work overlaps the database's. Transactions themselves stay one at a time, in order.
+    let inFlight: Promise<boolean> | undefined;
+    const settle = async (): Promise<boolean> => {
+      const ok = inFlight ? await inFlight : true;
+      inFlight = undefined;
+      return ok;
+    };
     const pending: Prepared<DB>[] = [];
     let ready = 0;
     for (const message of batch.messages) {
-      if (!this.live(payload)) return;
-      const prepared = await this.attempt(payload, message, () =>
-        this.prepare(batch.topic, batch.partition, message),
+      if (!this.live(payload)) {
+        await settle();
+        return;
+      }
+      const prepared = await this.attempt(
+        payload,
+        message,
+        () => this.prepare(batch.topic, batch.partition, message),
+        // Before a failure seeks or parks, what came before it must be settled.
+        settle,
       );
       if (!prepared.ok) {
         if ('aborted' in prepared) return;
@@ -190,10 +201,13 @@ export class MessageConsumer<DB> {
       pending.push(prepared.value);
       if (prepared.value.kind === 'ready' && ++ready >= this.batchSize) {
         ready = 0;
-        if (!(await this.flush(payload, pending))) return;
+        if (!(await settle())) return;
+        inFlight = this.flush(payload, pending.splice(0));
+        // Awaited by `settle`; marked handled now so a failure meanwhile is not an unhandled rejection.
+        inFlight.catch(() => undefined);
       }
     }
-    await this.flush(payload, pending);
+    if (await settle()) await this.flush(payload, pending);
   }
 
   /** Envelope, hop limit, routing, filters and decoding: everything before the transaction. */
@@ -346,6 +360,8 @@ export class MessageConsumer<DB> {
     payload: EachBatchPayload,
     message: KafkaMessage,
     work: () => Promise<T>,
+    /** Settles earlier work of the partition; false = the batch is being abandoned. */
+    before: () => Promise<boolean> = () => Promise.resolve(true),
   ): Promise<Attempt<T>> {
     const where = `${payload.batch.topic}/${String(payload.batch.partition)}`;
     const prior = this.retrying.get(where);
@@ -356,6 +372,7 @@ export class MessageConsumer<DB> {
       // succeed while handling it fails again.
       return { ok: true, value: await work() };
     } catch (error) {
+      if (!(await before())) return { ok: false, aborted: true };
       const now = new Date();
       const firstFailureAt = state?.firstFailureAt ?? now;
       const retriable = isRetriable(error);
