@@ -11,7 +11,7 @@ import {
   createTopic,
   deleteTopics,
   scratchDatabase,
-  stackFromEnvironment,
+  testStack,
   type ScratchDatabase,
 } from '@acme/testing';
 import { Kafka, logLevel } from 'kafkajs';
@@ -33,8 +33,7 @@ let topic: string;
 let relay: OutboxRelay;
 
 beforeAll(async () => {
-  const stack = stackFromEnvironment();
-  if (!stack) throw new Error('the jest globalSetup should have exported the stack endpoints');
+  const stack = testStack();
   scratch = await scratchDatabase(stack, 'orders_it');
   db = connect({ url: scratch.url, max: 8 });
   await migrate(db, eventStoreMigrations, outboxMigrations);

@@ -1,13 +1,11 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { stackFromEnvironment, type TestStack } from '@acme/testing';
+import { testStack, type TestStack } from '@acme/testing';
 import { jaegerSpan, kafkaAvroRoundTrip, kyselyRoundTrip, prometheusScrape } from './flow.js';
 
 let stack: TestStack;
 
 beforeAll(() => {
-  const fromEnv = stackFromEnvironment();
-  if (!fromEnv) throw new Error('the jest globalSetup should have exported the stack endpoints');
-  stack = fromEnv;
+  stack = testStack();
 });
 
 describe('smoke: the real stack', () => {

@@ -1,14 +1,7 @@
 /** A world for runtime tests: a database, a topic and contracts of the test file's own, on the real stack. */
 import { randomUUID } from 'node:crypto';
 import { connect, migrate } from '@acme/postgres';
-import {
-  createTopic,
-  deleteTopics,
-  scratchDatabase,
-  stackFromEnvironment,
-  type ScratchDatabase,
-  type TestStack,
-} from '@acme/testing';
+import { createTopic, deleteTopics, scratchDatabase, testStack, type ScratchDatabase } from '@acme/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { sql, type Generated, type Kysely } from 'kysely';
@@ -25,12 +18,6 @@ import {
   type MessageConsumerOptions,
   type UpcastStep,
 } from '../src/index.js';
-
-export function stack(): TestStack {
-  const s = stackFromEnvironment();
-  if (!s) throw new Error('the jest globalSetup should have exported the stack endpoints');
-  return s;
-}
 
 export interface Effect {
   consumer: string;
@@ -146,7 +133,7 @@ export interface World {
 }
 
 export async function world(name: string, partitions = 3): Promise<World> {
-  const s = stack();
+  const s = testStack();
   const scratch: ScratchDatabase = await scratchDatabase(s, `messaging_${name}`);
   const db = connect<TestDatabase>({ url: scratch.url, max: 6 });
   await migrate(db, messagingMigrations);

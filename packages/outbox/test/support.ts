@@ -5,21 +5,14 @@ import { connect, migrate } from '@acme/postgres';
 import {
   createTopic as createNamedTopic,
   scratchDatabase as createScratchDatabase,
-  stackFromEnvironment,
+  testStack,
   withDeadline,
-  type TestStack,
 } from '@acme/testing';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { outboxMigrations, type OutboxDatabase } from '../src/index.js';
 
 export { consumeUntil, deleteTopics } from '@acme/testing';
-
-export function stack(): TestStack {
-  const s = stackFromEnvironment();
-  if (!s) throw new Error('the jest globalSetup should have exported the stack endpoints');
-  return s;
-}
 
 export interface ScratchDatabase {
   url: string;
@@ -29,7 +22,7 @@ export interface ScratchDatabase {
 
 /** The outbox table name is fixed, so every test file works in a database created for it. */
 export async function scratchDatabase(): Promise<ScratchDatabase> {
-  const scratch = await createScratchDatabase(stack(), 'outbox_test');
+  const scratch = await createScratchDatabase(testStack(), 'outbox_test');
   const db = connect<OutboxDatabase>({ url: scratch.url, max: 4 });
   await migrate(db, outboxMigrations);
   return {
@@ -48,7 +41,11 @@ export function createTopic(client: Kafka, partitions = 3): Promise<string> {
 }
 
 export function kafka(): Kafka {
-  return new Kafka({ clientId: 'outbox-test', brokers: stack().kafkaBrokers, logLevel: logLevel.NOTHING });
+  return new Kafka({
+    clientId: 'outbox-test',
+    brokers: testStack().kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 /** Per key, the order in which each value was first seen: what at-least-once with per-key order promises. */
@@ -80,7 +77,7 @@ export function startRelayProcess(env: Record<string, string>): RelayProcess {
     ['--conditions=source', '--import', 'tsx', join(__dirname, 'fixtures', 'relay-process.ts')],
     {
       cwd: join(__dirname, '..'),
-      env: { ...process.env, KAFKA_BROKERS: stack().kafkaBrokers.join(','), ...env },
+      env: { ...process.env, KAFKA_BROKERS: testStack().kafkaBrokers.join(','), ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

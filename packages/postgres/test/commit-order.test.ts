@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { stackFromEnvironment } from '@acme/testing';
+import { testStack } from '@acme/testing';
 import { sql, type Generated, type Kysely } from 'kysely';
 import { afterCursor, connect, finishedTransaction, start, type CommitCursor } from '../src/index.js';
 
@@ -24,8 +24,7 @@ async function readAfter(cursor: CommitCursor): Promise<{ label: string; cursor:
 }
 
 beforeAll(async () => {
-  const stack = stackFromEnvironment();
-  if (!stack) throw new Error('the jest globalSetup should have exported the stack endpoints');
+  const stack = testStack();
   db = connect<Db>({ url: stack.databaseUrl, database: 'orders', max: 4 });
   await sql`CREATE TABLE ${sql.table(table)} (
     position bigserial PRIMARY KEY,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { stackFromEnvironment } from '@acme/testing';
+import { testStack } from '@acme/testing';
 import { sql, type Kysely, type Migration } from 'kysely';
 import { connect, migrate, MigrationError } from '../src/index.js';
 
@@ -13,8 +13,7 @@ const createTable = (name: string): Migration => ({
 });
 
 beforeAll(() => {
-  const stack = stackFromEnvironment();
-  if (!stack) throw new Error('the jest globalSetup should have exported the stack endpoints');
+  const stack = testStack();
   db = connect({ url: stack.databaseUrl, database: 'orders', max: 2 });
 });
 

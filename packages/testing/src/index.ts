@@ -11,6 +11,7 @@ export {
   stackEnvironment,
   stackFromEnvironment,
   startNativeStack,
+  testStack,
   type StackSource,
   type TestStack,
 } from './stack-provider.js';

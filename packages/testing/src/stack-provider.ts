@@ -45,6 +45,19 @@ export function stackFromEnvironment(env: NodeJS.ProcessEnv = process.env): Test
   return fromEndpoints('environment', env as unknown as StackEndpoints);
 }
 
+/**
+ * The stack the jest global setup exported to the environment, in a test; throws saying so when it
+ * is absent (a test file run without the project's jest config).
+ *
+ * @example
+ *   const scratch = await scratchDatabase(testStack(), 'orders_it');
+ */
+export function testStack(): TestStack {
+  const stack = stackFromEnvironment();
+  if (!stack) throw new Error('the jest globalSetup should have exported the stack endpoints');
+  return stack;
+}
+
 function fromEndpoints(
   source: StackSource,
   e: Partial<StackEndpoints> & Pick<StackEndpoints, (typeof required)[number]>,

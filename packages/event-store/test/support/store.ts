@@ -1,5 +1,5 @@
 import { connect, migrate } from '@acme/postgres';
-import { scratchDatabase, stackFromEnvironment } from '@acme/testing';
+import { scratchDatabase, testStack } from '@acme/testing';
 import type { Kysely } from 'kysely';
 import { eventStoreMigrations, type EventStoreDatabase } from '../../src/index.js';
 
@@ -7,9 +7,7 @@ import { eventStoreMigrations, type EventStoreDatabase } from '../../src/index.j
 export async function openStore(
   max = 10,
 ): Promise<{ db: Kysely<EventStoreDatabase>; close: () => Promise<void> }> {
-  const stack = stackFromEnvironment();
-  if (!stack) throw new Error('the jest globalSetup should have exported the stack endpoints');
-  const scratch = await scratchDatabase(stack, 'event_store_test');
+  const scratch = await scratchDatabase(testStack(), 'event_store_test');
   const db = connect<EventStoreDatabase>({ url: scratch.url, max });
   await migrate(db, eventStoreMigrations);
   return {

@@ -10,7 +10,7 @@ import {
   createTopic,
   deleteTopics,
   scratchDatabase,
-  stackFromEnvironment,
+  testStack,
   type ScratchDatabase,
   type TestStack,
 } from '@acme/testing';
@@ -25,12 +25,6 @@ import {
   type Contract,
   type MessagingDatabase,
 } from '../../src/index.js';
-
-export function stack(): TestStack {
-  const s = stackFromEnvironment();
-  if (!s) throw new Error('the jest globalSetup should have exported the stack endpoints');
-  return s;
-}
 
 export const orderPlaced = 'com.acme.test.nest.order-placed.v1';
 
@@ -68,7 +62,7 @@ export interface NestWorld {
 }
 
 export async function nestWorld(name: string): Promise<NestWorld> {
-  const s = stack();
+  const s = testStack();
   const scratch: ScratchDatabase = await scratchDatabase(s, `messaging_${name}`);
   const db = connect<NestTestDatabase>({ url: scratch.url, max: 6 });
   await migrate(db, messagingMigrations);
