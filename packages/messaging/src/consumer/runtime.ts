@@ -106,6 +106,8 @@ export class MessageConsumer<DB> {
       // An idle fetch returns after this long; a partition resumed after a retry pause is fetched
       // on the next round, so this bounds how late a retry can start (kafkajs' default is 5 s).
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+      // Fetches are not overlapped with handling in kafkajs: larger ones mean fewer stalls.
+      maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.producer = options.kafka.producer({
       idempotent: true,
