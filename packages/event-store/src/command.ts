@@ -173,8 +173,16 @@ async function replay<State, Command, E extends Event>(
   };
 }
 
+/**
+ * What the command asks for: its `metadata` (when it was read off the clock, who sent it) is left
+ * out, so a client retrying the same request with the same key gets the first result back.
+ */
 function fingerprint(streamId: string, command: unknown): string {
+  const what =
+    typeof command === 'object' && command !== null && 'metadata' in command
+      ? { ...command, metadata: undefined }
+      : command;
   return createHash('sha256')
-    .update(JSON.stringify([streamId, command]))
+    .update(JSON.stringify([streamId, what]))
     .digest('hex');
 }

@@ -36,3 +36,27 @@ export interface Decider<State, Command, E extends Event> {
    */
   upcast?: (event: RecordedEvent) => RecordedEvent<E>;
 }
+
+/**
+ * A command as a decider receives it: what to do (`data`) and when (`metadata.now`, epoch ms). The
+ * application reads the clock and makes new ids once per command; deciders never do.
+ *
+ * @example
+ *   type CancelOrder = Command<'CancelOrder', { reason: 'customer' }>;
+ *   const cancel: CancelOrder = { type: 'CancelOrder', data: { reason: 'customer' }, metadata: { now } };
+ */
+export interface Command<Type extends string, Data> {
+  type: Type;
+  data: Data;
+  metadata: CommandMetadata;
+}
+
+export interface CommandMetadata {
+  /** Epoch milliseconds, read once by the application for this command. */
+  now: number;
+}
+
+/** Compile-time proof that a `switch` covered every member of a union; throws if reached anyway. */
+export function assertNever(value: never, what = 'case'): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
+}

@@ -1,7 +1,7 @@
 export { aggregateStream, maybeSnapshot, type Aggregate, type AggregateOptions } from './aggregate.js';
 export { appendToStream, type AppendOptions, type AppendResult } from './append.js';
 export { handleCommand, type CommandOutcome, type HandleCommandOptions } from './command.js';
-export type { Decider } from './decider.js';
+export { assertNever, type Command, type CommandMetadata, type Decider } from './decider.js';
 export {
   ConcurrencyError,
   EventStoreError,

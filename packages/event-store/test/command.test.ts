@@ -5,7 +5,7 @@ import {
   readStream,
   type EventStoreDatabase,
 } from '../src/index.js';
-import { counter, NotPositiveError } from './support/counter.js';
+import { counter, NotPositiveError, type CounterCommand } from './support/counter.js';
 import { counts, openStore } from './support/store.js';
 
 let db: Kysely<EventStoreDatabase>;
@@ -105,6 +105,19 @@ describe('handleCommand', () => {
     );
     expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
     expect(await readStream(db, 'idem-race')).toHaveLength(1);
+  });
+
+  it('treats a retry read off the clock later as the same command (metadata is not part of it)', async () => {
+    const retry = (now: number) =>
+      handleCommand(db, {
+        decider: counter,
+        streamId: 'idem-clock',
+        command: { type: 'Add', n: 2, metadata: { now } } as CounterCommand,
+        idempotencyKey: 'key-clock',
+      });
+    await retry(1_000);
+    expect(await retry(9_000)).toMatchObject({ replayed: true });
+    expect(await readStream(db, 'idem-clock')).toHaveLength(1);
   });
 
   it('refuses a key reused for a different command', async () => {
