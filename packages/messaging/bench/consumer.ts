@@ -266,24 +266,32 @@ export async function consumerCases(
     },
   };
 
-  const countRows = async () =>
+  /** Rows the handler committed; with no handler rows, the inbox rows the runtime committed. */
+  const countRows = async (table: 'bench_orders' | 'inbox') =>
     Number(
       (
         await db
-          .selectFrom('bench_orders')
+          .selectFrom(table)
           .select((eb) => eb.fn.countAll<string>().as('n'))
           .executeTakeFirstOrThrow()
       ).n,
     );
 
-  const runtime = (name: string, batchSize: number, setBased = false): BenchCase => ({
+  /**
+   * `row`: the handler inserts a row per message; `set`: one insert per run of messages
+   * (handleBatch); `inbox`: the handler writes nothing — the runtime's own cost, inbox and
+   * transaction included.
+   */
+  type Work = 'row' | 'set' | 'inbox';
+  const runtime = (name: string, batchSize: number, work: Work = 'row'): BenchCase => ({
     name,
     unit: 'messages',
     baseline: raw.name,
     async run(progress) {
       // Same table sizes in every round; the inbox is per group anyway.
       await sql`TRUNCATE bench_orders, inbox`.execute(db);
-      const groupId = group(`runtime${String(batchSize)}${setBased ? 'set' : ''}`);
+      const groupId = group(`runtime${String(batchSize)}${work}`);
+      const table = work === 'inbox' ? 'inbox' : 'bench_orders';
       runtimeGroups.push(groupId);
       const all = latch();
       const transactions = new WeakSet<Transaction<BenchDatabase>>();
@@ -310,12 +318,20 @@ export async function consumerCases(
           await tx.insertInto('bench_orders').values(row(event)).execute();
           seen(tx, 1);
         },
-        ...(setBased
+        ...(work === 'set'
           ? {
               // A projection's way: the whole run of events in one statement.
               async handleBatch(events, tx) {
                 await tx.insertInto('bench_orders').values(events.map(row)).execute();
                 seen(tx, events.length);
+              },
+            }
+          : {}),
+        ...(work === 'inbox'
+          ? {
+              handleBatch(events, tx) {
+                seen(tx, events.length);
+                return Promise.resolve();
               },
             }
           : {}),
@@ -341,7 +357,7 @@ export async function consumerCases(
         await consumer.start();
         await withDeadline(all.promise, deadlineMs, `handling ${String(sizes.messages)} messages`);
         // The handler ran for every message; done once the last transaction has committed too.
-        await eventually(async () => ((await countRows()) >= sizes.messages ? true : undefined), {
+        await eventually(async () => ((await countRows(table)) >= sizes.messages ? true : undefined), {
           timeoutMs: 30_000,
           intervalMs: 2,
           description: `${String(sizes.messages)} rows committed`,
@@ -350,7 +366,7 @@ export async function consumerCases(
       } finally {
         await consumer.stop();
       }
-      const rows = await countRows();
+      const rows = await countRows(table);
       if (rows !== sizes.messages)
         throw new Error(`expected ${String(sizes.messages)} rows, found ${String(rows)}`);
       const durations = await metrics.getSingleMetric('messaging_handler_duration_seconds')?.get();
@@ -378,7 +394,12 @@ export async function consumerCases(
     runtime(
       `runtime: inbox + handleBatch (one insert), ≤${String(sizes.batchSize)} messages per tx`,
       sizes.batchSize,
-      true,
+      'set',
+    ),
+    runtime(
+      `runtime: inbox only (no-op handler), ≤${String(sizes.batchSize)} messages per tx`,
+      sizes.batchSize,
+      'inbox',
     ),
   ];
 

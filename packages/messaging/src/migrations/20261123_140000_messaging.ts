@@ -10,7 +10,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     received_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (consumer, message_id)
   )`.execute(db);
-  await sql`CREATE INDEX inbox_received ON inbox (received_at)`.execute(db);
+  // For pruning by age. BRIN: rows arrive in time order, so a block-range index finds old ones
+  // at almost no cost per insert (a btree here doubled the inbox's write cost).
+  await sql`CREATE INDEX inbox_received ON inbox USING brin (received_at)`.execute(db);
 
   // Each replay request, dry runs included: what, when, by whom, with what result.
   await sql`CREATE TABLE dlq_replays (
