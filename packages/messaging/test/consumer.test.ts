@@ -70,13 +70,24 @@ test('a handler failing retriably twice, then succeeding, has one effect', async
 
 test('an event on the wire in v1 reaches a v2 handler as v2', async () => {
   const consumer = 'upcast';
-  await w.consumer([handler(consumer)]);
+  const seenBy: string[] = [];
+  const record = w.recorder(consumer);
+  const c = await w.consumer([
+    {
+      type: thingV2,
+      handle: async (event, tx) => {
+        seenBy.push(event.group);
+        await record.handle(event, tx);
+      },
+    },
+  ]);
   const key = randomUUID();
   await w.publish({ key, type: thingV1, data: { orderId: key, amountMinor: 4250, note: 'old' } });
   const [effect] = await eventually(async () => {
     const found = await effectsFor(consumer, key);
     return found.length > 0 ? found : undefined;
   });
+  expect(seenBy).toEqual([c.groupId]);
   expect(effect).toMatchObject({
     type: thingV2,
     data: { orderId: key, amount: { minor: 4250, currency: 'EUR' }, note: 'old' },

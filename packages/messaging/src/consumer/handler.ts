@@ -9,6 +9,8 @@ export interface InboundEvent<T = unknown> {
   readonly data: T;
   /** The envelope as received (its `type` is the one on the wire). */
   readonly envelope: Envelope;
+  /** The consumer group handling it (one service may run several). */
+  readonly group: string;
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;

@@ -240,6 +240,7 @@ export class MessageConsumer<DB> {
         type: route.type,
         data,
         envelope,
+        group: this.groupId,
         topic,
         partition,
         offset: message.offset,
