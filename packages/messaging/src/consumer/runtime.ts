@@ -91,6 +91,7 @@ export class MessageConsumer<DB> {
   /** Per partition, the message being retried: its offset, attempts so far and first failure. */
   private readonly retrying = new Map<string, { offset: string; attempts: number; firstFailureAt: Date }>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly durations = new Map<string, { observe(seconds: number): void }>();
   private stopping = false;
 
   constructor(private readonly options: MessageConsumerOptions<DB>) {
@@ -300,10 +301,19 @@ export class MessageConsumer<DB> {
     const outcomes = await this.options.db.transaction().execute(async (tx) => {
       const ids = ready.map((r) => r.event.envelope.id);
       // One statement and two parameters whatever the batch size.
-      const { rows } = await sql<{ message_id: string }>`
-        INSERT INTO inbox (consumer, message_id) SELECT ${this.groupId}, unnest(${ids}::text[])
-        ON CONFLICT DO NOTHING RETURNING message_id`.execute(tx);
-      const fresh = new Set(rows.map((r) => r.message_id));
+      // One statement, two parameters, one row back: the count, and the new ids only when some
+      // were not new (the common case sends no list back at all).
+      const { rows } = await sql<{ inserted: number; fresh: string[] | null }>`
+        WITH added AS (
+          INSERT INTO inbox (consumer, message_id) SELECT ${this.groupId}, unnest(${ids}::text[])
+          ON CONFLICT DO NOTHING RETURNING message_id)
+        SELECT count(*)::int AS inserted,
+               CASE WHEN count(*) < ${ids.length} THEN array_agg(message_id) END AS fresh
+        FROM added`.execute(tx);
+      const [added] = rows;
+      // All inserted means all distinct and new; otherwise `delete` also handles an id twice in one batch.
+      const fresh = added?.inserted === ids.length ? undefined : new Set(added?.fresh ?? []);
+      const isFresh = (id: string) => (fresh ? fresh.delete(id) : true);
       const outcomes: Outcome[] = [];
       let run: { handler: Handler<DB>; events: InboundEvent[] } | undefined;
       const endRun = async () => {
@@ -312,7 +322,7 @@ export class MessageConsumer<DB> {
       };
       for (const r of ready) {
         // `delete`: an id twice in one batch is handled once.
-        if (!fresh.delete(r.event.envelope.id)) {
+        if (!isFresh(r.event.envelope.id)) {
           outcomes.push('duplicate');
           continue;
         }
@@ -345,7 +355,7 @@ export class MessageConsumer<DB> {
     ready.forEach((r, i) => {
       const key = `${r.event.type}\u0000${outcomes[i] ?? 'handled'}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
-      this.metrics.handlerDuration.observe({ group: this.groupId, type: r.event.type }, seconds);
+      this.durationOf(r.event.type).observe(seconds);
     });
     for (const [key, n] of counts) {
       const [type = '', outcome = 'handled'] = key.split('\u0000');
@@ -465,6 +475,16 @@ export class MessageConsumer<DB> {
 
   private live(payload: EachBatchPayload): boolean {
     return !this.stopping && payload.isRunning() && !payload.isStale();
+  }
+
+  /** The histogram's child per type, so observing a message does not hash its labels. */
+  private durationOf(type: string): { observe(seconds: number): void } {
+    let child = this.durations.get(type);
+    if (!child) {
+      child = this.metrics.handlerDuration.labels({ group: this.groupId, type });
+      this.durations.set(type, child);
+    }
+    return child;
   }
 
   private count(type: string | undefined, outcome: Outcome): void {
