@@ -11,6 +11,10 @@ export interface Route<DB> {
   type: string;
   chain: UpcastStep[];
   subscriptions: Subscription<DB>[];
+  /** The subscriptions' handlers, built once. */
+  handlers: Handler<DB>[];
+  /** Whether any subscription has a filter (if none, nothing is evaluated per message). */
+  filtered: boolean;
 }
 
 /**
@@ -53,7 +57,15 @@ export class Router<DB> {
       seen.add(type);
       subscriptions = this.byType.get(type);
     }
-    const route = subscriptions ? { type, chain, subscriptions } : undefined;
+    const route = subscriptions
+      ? {
+          type,
+          chain,
+          subscriptions,
+          handlers: subscriptions.map((s) => s.handler),
+          filtered: subscriptions.some((s) => s.filter !== undefined),
+        }
+      : undefined;
     this.routes.set(wireType, route);
     return route;
   }

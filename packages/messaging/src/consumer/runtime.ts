@@ -218,17 +218,23 @@ export class MessageConsumer<DB> {
     const envelope = envelopeFromHeaders(message.headers);
     const route = this.router.route(envelope.type);
     if (!route) return { kind: 'skip', message };
-    // Filters see the event as the handler will: with the type it subscribed to.
-    const attributes = { ...envelope, type: route.type };
-    let subscriptions = route.subscriptions.filter((s) => !s.filter || s.filter.matchesEnvelope(attributes));
-    if (subscriptions.length === 0) return { kind: 'skip', message };
+    // Filters see the event as the handler will: with the type it subscribed to. Most routes have
+    // none, and then no per-message copies are made.
+    let subscriptions = route.subscriptions;
+    const attributes = route.filtered ? { ...envelope, type: route.type } : undefined;
+    if (attributes) {
+      subscriptions = subscriptions.filter((s) => !s.filter || s.filter.matchesEnvelope(attributes));
+      if (subscriptions.length === 0) return { kind: 'skip', message };
+    }
     let data = await this.options.codec.decode(envelope.type, message.value);
     for (const step of route.chain) data = step.lift(data);
-    const full = { ...attributes, data };
-    subscriptions = subscriptions.filter(
-      (s: Subscription<DB>) => !s.filter?.needsData || s.filter.matches(full),
-    );
-    if (subscriptions.length === 0) return { kind: 'skip', message };
+    if (attributes) {
+      const full = { ...attributes, data };
+      subscriptions = subscriptions.filter(
+        (s: Subscription<DB>) => !s.filter?.needsData || s.filter.matches(full),
+      );
+      if (subscriptions.length === 0) return { kind: 'skip', message };
+    }
     // Only a message this group would handle can make a cycle through it.
     if (envelope.hops > this.hopLimit) throw new CycleError(envelope.hops, this.hopLimit);
     const dlqId =
@@ -236,7 +242,7 @@ export class MessageConsumer<DB> {
     return {
       kind: 'ready',
       message,
-      handlers: subscriptions.map((s) => s.handler),
+      handlers: route.filtered ? subscriptions.map((s) => s.handler) : route.handlers,
       event: {
         type: route.type,
         data,
