@@ -1,0 +1,128 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { deadlinesView, type JsonValue } from './table.js';
+
+export interface ScheduleRequest {
+  /** What to do when it is due; a `DeadlineWorker` handles the kinds it was given, e.g. "order.timeout". */
+  kind: string;
+  /** Identifies the deadline within its kind, e.g. the order id. (kind, key) is unique. */
+  key: string;
+  dueAt: Date;
+  /** Handed to the handler; JSON (default null). */
+  payload?: JsonValue;
+}
+
+export interface DeadlineRef {
+  kind: string;
+  key: string;
+}
+
+/**
+ * What `schedule` did: `created` a new pending deadline, `updated` the due time and payload of the
+ * pending one with this (kind, key), or nothing because that one already `finished` (fired or
+ * cancelled; a finished (kind, key) is never revived — pick a new key to schedule again).
+ */
+export type ScheduleOutcome = 'created' | 'updated' | 'finished';
+
+/** A schedule or cancel request the scheduler refuses; nothing was written. Never worth retrying. */
+export class DeadlineRequestError extends Error {
+  override readonly name = 'DeadlineRequestError';
+  readonly retriable = false;
+
+  constructor(readonly reason: string) {
+    super(`deadline request: ${reason}`);
+  }
+}
+
+/**
+ * Schedule a deadline inside the caller's transaction, so it exists if and only if the business
+ * change commits. Idempotent per (kind, key): scheduling a pending one again moves it to the new
+ * `dueAt` and `payload` (last write wins); a fired or cancelled one is left as it is.
+ * Invalid input throws `DeadlineRequestError` before anything is written.
+ *
+ * @example
+ *   await db.transaction().execute(async (tx) => {
+ *     await placeOrder(tx, order);
+ *     await schedule(tx, { kind: 'order.timeout', key: order.id, dueAt: new Date(Date.now() + 15 * 60_000) });
+ *   });
+ */
+export async function schedule<DB>(
+  db: Kysely<DB> | Transaction<DB>,
+  request: ScheduleRequest,
+): Promise<ScheduleOutcome> {
+  validateRef(request);
+  const { dueAt } = request;
+  if (!(dueAt instanceof Date) || Number.isNaN(dueAt.getTime()))
+    throw new DeadlineRequestError('dueAt must be a valid Date');
+  const payload = serialise(request.payload === undefined ? null : request.payload);
+  const row = await deadlinesView(db)
+    .insertInto('deadlines')
+    .values({ kind: request.kind, key: request.key, due_at: dueAt, payload })
+    .onConflict((oc) =>
+      oc
+        .columns(['kind', 'key'])
+        .doUpdateSet((eb) => ({ due_at: eb.ref('excluded.due_at'), payload: eb.ref('excluded.payload') }))
+        .where('deadlines.fired_at', 'is', null)
+        .where('deadlines.cancelled_at', 'is', null),
+    )
+    // xmax is 0 on a freshly inserted row version, the updater's xid on an updated one.
+    .returning(sql<boolean>`xmax = 0`.as('inserted'))
+    .executeTakeFirst();
+  if (!row) return 'finished';
+  return row.inserted ? 'created' : 'updated';
+}
+
+/**
+ * Cancel the pending deadline (kind, key) inside the caller's transaction. Returns true when a
+ * pending one was cancelled, false when there is none (never scheduled, already fired, cancelled
+ * or pruned). A deadline being fired right now is locked by its worker: the cancel waits for it and
+ * then returns false, so "fired" and "cancelled" never both happen.
+ */
+export async function cancelDeadline<DB>(
+  db: Kysely<DB> | Transaction<DB>,
+  ref: DeadlineRef,
+): Promise<boolean> {
+  validateRef(ref);
+  const result = await deadlinesView(db)
+    .updateTable('deadlines')
+    .set({ cancelled_at: sql<Date>`now()` })
+    .where('kind', '=', ref.kind)
+    .where('key', '=', ref.key)
+    .where('fired_at', 'is', null)
+    .where('cancelled_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+function validateRef(ref: DeadlineRef): void {
+  if (typeof ref.kind !== 'string' || ref.kind === '')
+    throw new DeadlineRequestError('kind must be a non-empty string');
+  if (typeof ref.key !== 'string' || ref.key === '')
+    throw new DeadlineRequestError('key must be a non-empty string');
+}
+
+/** `JSON.stringify` as it behaves: `undefined` for a value JSON cannot express at all. */
+const stringify = JSON.stringify as (
+  value: unknown,
+  replacer: (key: string, value: unknown) => unknown,
+) => string | undefined;
+
+/** JSON text of the payload, refusing what would not come back as the same value. */
+function serialise(payload: unknown): string {
+  let text: string | undefined;
+  try {
+    text = stringify(payload, (_, value: unknown) => {
+      if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`${value} is not JSON`);
+      if (typeof value === 'bigint') throw new Error('a bigint is not JSON');
+      if (typeof value === 'function' || typeof value === 'symbol')
+        throw new Error(`a ${typeof value} is not JSON`);
+      return value;
+    });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new DeadlineRequestError(`payload is not JSON-serialisable: ${why}`);
+  }
+  if (text === undefined) throw new DeadlineRequestError('payload is not JSON-serialisable');
+  // jsonb cannot store U+0000.
+  if (text.includes('\\u0000')) throw new DeadlineRequestError('payload must not contain U+0000');
+  return text;
+}
