@@ -1,4 +1,4 @@
-import { backoffMs, type BackoffOptions } from './backoff.js';
+import { backoffMs, type BackoffOptions } from '@acme/postgres';
 import type { HeldKeys } from './store.js';
 
 interface Hold {

@@ -4,9 +4,10 @@ import { connect } from '@acme/postgres';
 import type { Kafka, Message } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
-import { backoffMs, defaultBackoff, type BackoffOptions } from './backoff.js';
+import { backoffMs, silentLogger, type BackoffOptions, type Logger } from '@acme/postgres';
+
+const defaultBackoff: BackoffOptions = { baseMs: 200, maxMs: 30_000 };
 import { KeyHolds, keyId } from './held-keys.js';
-import { silentLogger, type Logger } from './logger.js';
 import { relayMetrics, type RelayMetrics } from './metrics.js';
 import { pruneOutbox } from './prune.js';
 import { createRelayProducer, type Publisher } from './publisher.js';

@@ -1,5 +1,4 @@
-export { backoffMs, defaultBackoff, type BackoffOptions } from './backoff.js';
-export type { Logger } from './logger.js';
+export { backoffMs, type BackoffOptions, type Logger } from '@acme/postgres';
 export { schedulerMigrations } from './migrations/index.js';
 export { pruneDeadlines, type PruneDeadlinesOptions } from './prune.js';
 export {
@@ -14,6 +13,7 @@ export type { Deadline } from './store.js';
 export type { DeadlinesTable, JsonValue, SchedulerDatabase } from './table.js';
 export {
   DeadlineWorker,
+  defaultBackoff,
   type DeadlineHandler,
   type DeadlineWorkerOptions,
   type RoundOutcome,

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { Registry } from 'prom-client';
-import { backoffMs, defaultBackoff, type BackoffOptions } from './backoff.js';
-import { silentLogger, type Logger } from './logger.js';
+import { backoffMs, silentLogger, type BackoffOptions, type Logger } from '@acme/postgres';
+
+/** Delay after a failed deadline: 1 s doubling up to 5 min, with jitter. */
+export const defaultBackoff: BackoffOptions = { baseMs: 1000, maxMs: 300_000 };
 import { workerMetrics, type WorkerMetrics } from './metrics.js';
 import { claimNext, markFired, pendingStats, recordFailure, type Deadline } from './store.js';
 import { deadlinesView, type SchedulerDatabase } from './table.js';

@@ -1,4 +1,4 @@
-/** The part of a pino logger the relay uses; any structured logger fits. */
+/** The part of a pino logger our background workers use (relay, deadline worker); any structured logger fits. */
 export interface Logger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
