@@ -162,10 +162,10 @@ describe('conventions', () => {
     );
   });
 
-  it('wants orderId: string on every event', () => {
+  it('wants its subject (orderId or sku) on every event', () => {
     expect(
       unreleased({ ...current(), fields: current().fields.filter((f) => f.name !== 'orderId') }),
-    ).toEqual(expect.arrayContaining(['every event carries orderId: string']));
+    ).toEqual(expect.arrayContaining(['every event carries its subject, orderId or sku, as a string']));
   });
 
   it('puts a type under its domain topic, with a v2 record name for a v2 type', () => {

@@ -58,8 +58,11 @@ function revisionProblems(revision: Revision): string[] {
     return [`${revision.path}: not a valid Avro schema: ${(error as Error).message}`];
   }
   const problems: string[] = [];
-  const orderId = revision.schema.fields.find((f) => f.name === 'orderId');
-  if (orderId?.type !== 'string') problems.push(`${revision.path}: every event carries orderId: string`);
+  // The subject (Kafka key, ce_subject) is the entity the event is about: the order for saga
+  // events, the SKU for catalogue facts (StockAdded).
+  const subject = revision.schema.fields.find((f) => f.name === 'orderId' || f.name === 'sku');
+  if (subject?.type !== 'string')
+    problems.push(`${revision.path}: every event carries its subject, orderId or sku, as a string`);
   visitType(revision.schema as unknown as Json, '', (path, why) =>
     problems.push(`${revision.path}: ${path ? `field ${path}` : 'record'} ${why}`),
   );

@@ -45,6 +45,7 @@ interface StoredResult {
 /**
  * Load → decide → append (+ `afterAppend`) in one transaction; on a version conflict, reload and
  * decide again, up to `maxAttempts` times. Domain errors thrown by `decide` pass through untouched.
+ * Given a transaction (an event handler's), the command joins it: see `withConflictRetry`.
  *
  * @example
  *   const outcome = await handleCommand(db, {
@@ -59,16 +60,66 @@ export async function handleCommand<State, Command, E extends Event>(
   db: Executor,
   options: HandleCommandOptions<State, Command, E>,
 ): Promise<CommandOutcome<State, E>> {
+  return withConflictRetry(db, (tx) => attemptOnce(tx, options), {
+    what: options.streamId,
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+  });
+}
+
+export interface ConflictRetryOptions {
+  /** Named in `TooManyConflictsError` (a stream id, or what the work is about). */
+  what: string;
+  /** Attempts in all (default 5). */
+  maxAttempts?: number;
+}
+
+/**
+ * Runs `work` in a transaction and runs it again when it throws `ConcurrencyError` (another writer
+ * moved a stream it read), up to `maxAttempts` times; then `TooManyConflictsError` (retriable).
+ * Given a connection, each attempt is a transaction of its own. Given a transaction — an event
+ * handler's inbox transaction — each attempt runs under a savepoint, so a conflict undoes only the
+ * attempt and the caller's earlier writes stay.
+ *
+ * @example
+ *   // Several streams decided together: all appended, or none
+ *   await withConflictRetry(ctx.tx, async (tx) => {
+ *     const skus = await Promise.all(lines.map((l) => aggregateStream(tx, skuStreamId(l.sku), skuDecider)));
+ *     for (const append of reserveOrderStock(...)) await appendToStream(tx, append.streamId, ...);
+ *   }, { what: `reservation-${orderId}` });
+ */
+export async function withConflictRetry<T>(
+  db: Executor,
+  work: (tx: Transaction<unknown>) => Promise<T>,
+  options: ConflictRetryOptions,
+): Promise<T> {
   const attempts = options.maxAttempts ?? 5;
+  const once = db.isTransaction
+    ? () => underSavepoint(db as Transaction<unknown>, work)
+    : () => db.transaction().execute((tx) => work(tx as Transaction<unknown>));
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute((tx) => attemptOnce(tx, options));
+      return await once();
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
-      if (attempt >= attempts) throw new TooManyConflictsError(options.streamId, attempt, { cause: error });
+      if (attempt >= attempts) throw new TooManyConflictsError(options.what, attempt, { cause: error });
       // Spread the losers out a little so they do not collide again at once.
       await delay(Math.random() * 5 * attempt);
     }
+  }
+}
+
+async function underSavepoint<T>(
+  tx: Transaction<unknown>,
+  work: (tx: Transaction<unknown>) => Promise<T>,
+): Promise<T> {
+  await sql`SAVEPOINT conflict_retry`.execute(tx);
+  try {
+    const result = await work(tx);
+    await sql`RELEASE SAVEPOINT conflict_retry`.execute(tx);
+    return result;
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT conflict_retry`.execute(tx);
+    throw error;
   }
 }
 

@@ -1,6 +1,12 @@
 export { aggregateStream, maybeSnapshot, type Aggregate, type AggregateOptions } from './aggregate.js';
 export { appendToStream, type AppendOptions, type AppendResult } from './append.js';
-export { handleCommand, type CommandOutcome, type HandleCommandOptions } from './command.js';
+export {
+  handleCommand,
+  withConflictRetry,
+  type CommandOutcome,
+  type ConflictRetryOptions,
+  type HandleCommandOptions,
+} from './command.js';
 export { assertNever, type Command, type CommandMetadata, type Decider } from './decider.js';
 export {
   ConcurrencyError,

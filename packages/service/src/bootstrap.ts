@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import type { NestApplicationOptions } from '@nestjs/common';
+import { NestFactory, type IEntryNestModule } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as NestPino } from 'nestjs-pino';
+import type { Logger as Pino } from 'pino';
+import type { PlatformConfig } from './config.js';
+import { jsonBody } from './http/body.js';
+import { ROOT_LOGGER } from './platform.internal-tokens.js';
+
+export interface ServiceAppOptions {
+  /** Shown in the OpenAPI document. */
+  title: string;
+  description?: string;
+  version?: string;
+}
+
+/**
+ * The Nest app of a service, configured the way every service is: pino logs, JSON bodies up to
+ * HTTP_BODY_LIMIT_BYTES (parser errors → 400), the OpenAPI document at `/docs` (JSON at
+ * `/docs/json`), shutdown hooks. Not listening yet: `runService` listens; tests may call
+ * `app.listen(0)` themselves.
+ */
+export async function createServiceApp(
+  module: IEntryNestModule,
+  config: PlatformConfig,
+  options: ServiceAppOptions,
+): Promise<NestExpressApplication> {
+  // abortOnError false: a failing start-up rejects here (runService logs the reason, tests see it)
+  // instead of Nest exiting the process on its own.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class; a literal is how Nest itself takes them
+  const nestOptions: NestApplicationOptions = { bufferLogs: true, bodyParser: false, abortOnError: false };
+  const app = await NestFactory.create<NestExpressApplication>(module, nestOptions);
+  app.useLogger(app.get(NestPino));
+  app.use(...jsonBody(config.HTTP_BODY_LIMIT_BYTES));
+  app.set('x-powered-by', false);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(options.title)
+      .setDescription(options.description ?? '')
+      .setVersion(options.version ?? '0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  return app;
+}
+
+/**
+ * Start a service process: build the app, listen on HOST:PORT, and on SIGTERM/SIGINT stop taking
+ * requests, let the consumer, relay and deadline worker finish what they hold, close the pool,
+ * exit — or exit anyway after SHUTDOWN_TIMEOUT_MS. A start-up failure is logged with its reason
+ * and exits with status 1.
+ *
+ * @example
+ *   // apps/order/src/main.ts
+ *   const config = loadConfig('order', orderConfigSchema);
+ *   await runService(AppModule.register(config), config, { title: 'Order service' });
+ */
+export async function runService(
+  module: IEntryNestModule,
+  config: PlatformConfig,
+  options: ServiceAppOptions,
+): Promise<NestExpressApplication> {
+  let app: NestExpressApplication | undefined;
+  try {
+    app = await createServiceApp(module, config, options);
+    const logger = app.get<Pino>(ROOT_LOGGER);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const)
+      process.once(signal, () => {
+        logger.info({ signal }, 'shutting down');
+        setTimeout(() => {
+          logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown took too long; exiting');
+          process.exit(1);
+        }, config.SHUTDOWN_TIMEOUT_MS).unref();
+      });
+    await app.listen(config.PORT, config.HOST);
+    logger.info({ url: await app.getUrl() }, 'service started');
+    return app;
+  } catch (error) {
+    // The logger may not exist yet (config, module wiring): one JSON line on stderr either way.
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', msg: 'service failed to start', err: String(error instanceof Error ? (error.stack ?? error.message) : error) })}\n`,
+    );
+    await app?.close().catch(() => undefined);
+    process.exit(1);
+  }
+}

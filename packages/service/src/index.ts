@@ -1,0 +1,33 @@
+export { createServiceApp, runService, type ServiceAppOptions } from './bootstrap.js';
+export {
+  ConfigError,
+  loadConfig,
+  platformConfigSchema,
+  type PlatformConfig,
+  type ServiceDefaults,
+} from './config.js';
+export { RequestCause } from './correlation.js';
+export { jsonBody, type RawBodyRequest } from './http/body.js';
+export {
+  badRequest,
+  validation,
+  ValidBody,
+  ValidQuery,
+  type BadRequestBody,
+  type FieldError,
+} from './http/validation.js';
+export { correlationHeader, rootLogger } from './logging.js';
+export { Outbox } from './outbox.js';
+export { PlatformModule } from './platform.module.js';
+export type { ConsumerOptions, PlatformOptions } from './platform.options.js';
+export { PlatformLifecycle } from './platform.lifecycle.js';
+export {
+  CODEC,
+  CONFIG,
+  DATABASE,
+  DEADLINE_HANDLERS,
+  KAFKA,
+  METRICS,
+  OUTBOX,
+  PLATFORM_OPTIONS,
+} from './platform.tokens.js';

@@ -1,0 +1,26 @@
+import type { MigrationSet } from '@acme/postgres';
+import type { PlatformConfig } from './config.js';
+
+export interface ConsumerOptions {
+  /** Topics the service reacts to. */
+  topics: readonly string[];
+  /** Consumer group (default: the service name). */
+  groupId?: string;
+  /** Messages of one partition handled in one transaction (default 50). */
+  batchSize?: number;
+  /** Attempts before a message goes to the dead-letter topic (default: the runtime's). */
+  maxAttempts?: number;
+}
+
+export interface PlatformOptions {
+  /** `order`, `inventory`, …: logs, metrics, CloudEvents source `/acme/<service>`, relay name, group. */
+  service: string;
+  /** The validated configuration (`loadConfig`). */
+  config: PlatformConfig;
+  /** The app's own migrations; the event store, outbox, inbox and deadline tables come with the platform. */
+  migrations?: readonly MigrationSet[];
+  /** Contract types the service publishes: their schemas are registered at start-up. */
+  publishes: readonly string[];
+  /** Set when the service reacts to events (its `@ConsumeEvent` handlers). */
+  consumes?: ConsumerOptions;
+}
