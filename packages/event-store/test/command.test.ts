@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import {
+  appendToStream,
   handleCommand,
   IdempotencyKeyReusedError,
   readStream,
+  withConflictRetry,
   type EventStoreDatabase,
 } from '../src/index.js';
 import { counter, NotPositiveError, type CounterCommand } from './support/counter.js';
@@ -145,5 +147,45 @@ describe('handleCommand', () => {
       },
     });
     expect(seen).toEqual([1]);
+  });
+});
+
+describe('handleCommand inside a caller transaction (an event handler)', () => {
+  it('joins it: a conflict undoes only the attempt, the caller’s earlier writes stay, and it commits with the caller', async () => {
+    await add('joined', 1);
+    let attempts = 0;
+    await db.transaction().execute(async (tx) => {
+      await handleCommand(tx, { decider: counter, streamId: 'joined-side', command: { type: 'Add', n: 7 } });
+      await withConflictRetry(
+        tx,
+        async (inner) => {
+          attempts += 1;
+          // The first attempt decides on a stale version, as if another writer had moved the stream.
+          const expectedVersion = attempts === 1 ? 0 : 1;
+          await appendToStream(inner, 'joined', [{ type: 'Added', data: { n: 2 } }], {
+            streamType: 'counter',
+            expectedVersion,
+          });
+        },
+        { what: 'joined' },
+      );
+    });
+    expect(attempts).toBe(2);
+    expect((await readStream(db, 'joined')).map((e) => e.version)).toEqual([1, 2]);
+    expect(await readStream(db, 'joined-side')).toHaveLength(1);
+  });
+
+  it('rolls back with the caller', async () => {
+    await expect(
+      db.transaction().execute(async (tx) => {
+        await handleCommand(tx, {
+          decider: counter,
+          streamId: 'rolled-back',
+          command: { type: 'Add', n: 1 },
+        });
+        throw new Error('the handler failed later');
+      }),
+    ).rejects.toThrow('the handler failed later');
+    expect(await readStream(db, 'rolled-back')).toEqual([]);
   });
 });
