@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { sql, type Transaction } from 'kysely';
+import { sql, Transaction } from 'kysely';
 import { aggregateStream, maybeSnapshot } from './aggregate.js';
 import { appendToStream } from './append.js';
 import type { Decider } from './decider.js';
@@ -93,9 +93,10 @@ export async function withConflictRetry<T>(
   options: ConflictRetryOptions,
 ): Promise<T> {
   const attempts = options.maxAttempts ?? 5;
-  const once = db.isTransaction
-    ? () => underSavepoint(db as Transaction<unknown>, work)
-    : () => db.transaction().execute((tx) => work(tx as Transaction<unknown>));
+  const once =
+    db instanceof Transaction
+      ? () => underSavepoint(db, work)
+      : () => db.transaction().execute((tx) => work(tx as Transaction<unknown>));
   for (let attempt = 1; ; attempt++) {
     try {
       return await once();
