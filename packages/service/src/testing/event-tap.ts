@@ -21,6 +21,17 @@ export interface TappedEvent<T = Record<string, unknown>> {
   topic: string;
   partition: number;
   offset: string;
+  /** When the tap decoded it (epoch ms): with `envelope.time`, how long the trip took. */
+  receivedAt: number;
+}
+
+export interface EventTapOptions {
+  /** Read the topics from their beginning (default) or only what arrives from now on. */
+  fromBeginning?: boolean;
+  /** Keep every event in memory (default) — a long-running demo keeps only counts via `onEvent`. */
+  keep?: boolean;
+  /** Called for each decoded event as it arrives. */
+  onEvent?: (event: TappedEvent) => void;
 }
 
 const topics = [...new Set(Object.values(contracts).map((c: Contract) => c.topic))];
@@ -51,7 +62,12 @@ export class EventTap {
     private readonly publisher: EventPublisher,
   ) {}
 
-  static async start(kafka: Kafka, registryUrl: string, prefix: string): Promise<EventTap> {
+  static async start(
+    kafka: Kafka,
+    registryUrl: string,
+    prefix: string,
+    options: EventTapOptions = {},
+  ): Promise<EventTap> {
     const all = Object.values(contracts);
     const codec = new AvroCodec(new SchemaRegistry({ host: registryUrl }), all);
     const publisher = new EventPublisher(
@@ -77,13 +93,16 @@ export class EventTap {
     const tap = new EventTap(consumer, producer, codec, publisher);
     await producer.connect();
     await consumer.connect();
-    await consumer.subscribe({ topics: contractTopics(prefix), fromBeginning: true });
+    await consumer.subscribe({
+      topics: contractTopics(prefix),
+      fromBeginning: options.fromBeginning ?? true,
+    });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         try {
           const envelope = envelopeFromHeaders(message.headers);
           const data = (await codec.decode(envelope.type, message.value)) as Record<string, unknown>;
-          tap.seen.push({
+          const event: TappedEvent = {
             type: envelope.type,
             subject: envelope.subject,
             data,
@@ -91,7 +110,10 @@ export class EventTap {
             topic,
             partition,
             offset: message.offset,
-          });
+            receivedAt: Date.now(),
+          };
+          if (options.keep ?? true) tap.seen.push(event);
+          options.onEvent?.(event);
         } catch (error) {
           tap.undecodable.push({ topic, offset: message.offset, error: String(error) });
         }

@@ -1,3 +1,3 @@
 // Test support for services: not part of a service's runtime (imports @acme/testing).
-export { contractTopics, EventTap, type TappedEvent } from './event-tap.js';
+export { contractTopics, EventTap, type EventTapOptions, type TappedEvent } from './event-tap.js';
 export { serviceWorld, type ServiceWorld, type ServiceWorldOptions } from './service-world.js';

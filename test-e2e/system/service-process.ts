@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eventually } from '@acme/testing';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A service running as its own OS process, from its built output (`apps/<name>/dist/main.js`). */
+export interface ServiceProcess {
+  name: string;
+  url: string;
+  port: number;
+  logFile: string;
+  /** The running process's id (changes on restart). */
+  readonly pid: number | undefined;
+  /** Send a signal (SIGKILL for a crash) and wait until the process has exited. */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Start it again with the same environment and port; resolves once it is ready. */
+  restart(): Promise<void>;
+  /** SIGTERM (graceful shutdown), SIGKILL if it has not exited after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  /** The last lines of its log, for failure messages. */
+  tail(lines?: number): string;
+}
+
+/** A port nobody listens on right now (the OS picks it; a tiny race is acceptable in tests). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}
+
+export interface StartServiceOptions {
+  name: string;
+  port: number;
+  env: NodeJS.ProcessEnv;
+  logDir: string;
+  /** Readiness deadline (default 60 s: four services starting on two cores). */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Start `apps/<name>/dist/main.js` with `env` + PORT, append its JSON log lines to
+ * `<logDir>/<name>.log`, and resolve once `/health/ready` answers 200. If the process exits before
+ * that, reject with its exit code and the tail of its log.
+ */
+export async function startService(options: StartServiceOptions): Promise<ServiceProcess> {
+  const { name, port } = options;
+  mkdirSync(options.logDir, { recursive: true });
+  const logFile = join(options.logDir, `${name}.log`);
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  let exited: Promise<number | null> = Promise.resolve(null);
+
+  const tail = (lines = 30) => {
+    try {
+      return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  };
+
+  const launch = async () => {
+    const log = createWriteStream(logFile, { flags: 'a' });
+    const proc = spawn(process.execPath, [join(root, 'apps', name, 'dist', 'main.js')], {
+      env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    proc.stdout.pipe(log, { end: false });
+    proc.stderr.pipe(log, { end: false });
+    child = proc;
+    exited = new Promise((resolve) =>
+      proc.once('exit', (code, signal) => {
+        log.end();
+        resolve(code ?? (signal ? 128 : null));
+      }),
+    );
+    let gone: number | null | undefined;
+    void exited.then((code) => (gone = code));
+    await eventually(
+      async () => {
+        if (gone !== undefined)
+          throw new StartError(`${name} exited with ${String(gone)} before it was ready`);
+        const res = await fetch(`${url}/health/ready`).catch(() => undefined);
+        return res?.status === 200 ? true : undefined;
+      },
+      {
+        timeoutMs: options.readyTimeoutMs ?? 60_000,
+        intervalMs: 200,
+        description: `${name} ready at ${url}`,
+      },
+    ).catch((error: unknown) => {
+      throw new StartError(
+        `${error instanceof Error ? error.message : String(error)}\n--- ${logFile}\n${tail()}`,
+      );
+    });
+  };
+
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    const running = child?.exitCode === null && child.signalCode === null;
+    if (running) child?.kill(signal);
+    return exited;
+  };
+
+  await launch();
+  return {
+    name,
+    url,
+    port,
+    logFile,
+    get pid() {
+      return child?.pid;
+    },
+    kill,
+    restart: launch,
+    stop: async (graceMs = 20_000) => {
+      const done = kill('SIGTERM');
+      const timer = setTimeout(() => void kill('SIGKILL'), graceMs);
+      await done;
+      clearTimeout(timer);
+    },
+    tail,
+  };
+}
+
+class StartError extends Error {
+  override readonly name = 'StartError';
+}
