@@ -7,6 +7,7 @@ import { codecBenchmark, consumerBenchmark } from '@acme/messaging/bench';
 import { relayBenchmark } from '@acme/outbox/bench';
 import { benchMain } from '@acme/testing/bench';
 import { baseline } from '../bench/baseline.js';
+import { lifecycleBenchmark } from '../bench/lifecycle.js';
 
 await benchMain({
   baseline,
@@ -14,4 +15,5 @@ await benchMain({
   relay: relayBenchmark,
   consumer: consumerBenchmark,
   codec: codecBenchmark,
+  lifecycle: lifecycleBenchmark,
 });

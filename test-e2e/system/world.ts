@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from '@acme/postgres';
-import { EventTap, contractTopics } from '@acme/service/testing';
+import { EventTap, contractTopics, type TappedEvent } from '@acme/service/testing';
 import { loadStackConfig } from '@acme/stack';
 import {
   deleteTopics,
@@ -46,8 +46,15 @@ export interface SystemWorld {
 export async function systemWorld(
   label: string,
   serviceEnv: Partial<Record<ServiceName, NodeJS.ProcessEnv>> = {},
+  options: {
+    stack?: TestStack;
+    logLevel?: string;
+    /** Keep every tapped event for `tap.about` (default); a benchmark counts with `onEvent` instead. */
+    keepEvents?: boolean;
+    onEvent?: (event: TappedEvent) => void;
+  } = {},
 ): Promise<SystemWorld> {
-  const stack = testStack();
+  const stack = options.stack ?? testStack();
   const prefix = `e2e-${randomUUID().slice(0, 8)}.`;
   const scratches = Object.fromEntries(
     await Promise.all(
@@ -59,7 +66,10 @@ export async function systemWorld(
     brokers: stack.kafkaBrokers,
     logLevel: logLevel.NOTHING,
   });
-  const tap = await EventTap.start(kafka, stack.schemaRegistryUrl, prefix);
+  const tap = await EventTap.start(kafka, stack.schemaRegistryUrl, prefix, {
+    keep: options.keepEvents ?? true,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
   const smtp = await startSmtpSink();
   const pools = new Map<ServiceName, Kysely<unknown>>();
   let system: System;
@@ -71,6 +81,7 @@ export async function systemWorld(
       topicPrefix: prefix,
       databases: Object.fromEntries(serviceNames.map((n) => [n, scratches[n].name])),
       serviceEnv,
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     });
   } catch (error) {
     await Promise.allSettled([tap.stop(), smtp.close()]);
