@@ -32,7 +32,10 @@ export async function readStream<E extends Event = Event>(
   if (options.fromVersion !== undefined)
     query = query.where('version', backwards ? '<=' : '>=', options.fromVersion);
   if (options.toVersion !== undefined) query = query.where('version', '<=', options.toVersion);
-  if (options.recordedUpTo !== undefined) query = query.where('recorded_at', '<=', options.recordedUpTo);
+  // A Date has milliseconds, recorded_at microseconds: "up to 12:00:00.123" includes everything
+  // recorded within that millisecond, so an event's own recordedAt given back finds that event.
+  if (options.recordedUpTo !== undefined)
+    query = query.where('recorded_at', '<', new Date(options.recordedUpTo.getTime() + 1));
   query = query.orderBy('version', backwards ? 'desc' : 'asc');
   if (options.maxCount !== undefined) query = query.limit(options.maxCount);
   const upcast = options.upcast;

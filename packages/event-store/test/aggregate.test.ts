@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import { aggregateStream, appendToStream, handleCommand, type EventStoreDatabase } from '../src/index.js';
+import { eventually } from '@acme/testing';
+import {
+  aggregateStream,
+  appendToStream,
+  handleCommand,
+  readStream,
+  type EventStoreDatabase,
+} from '../src/index.js';
 import { added, counter } from './support/counter.js';
 import { openStore } from './support/store.js';
 
@@ -16,7 +23,21 @@ describe('aggregateStream', () => {
     const [{ now }] = (await db
       .selectNoFrom((e) => e.fn<Date>('clock_timestamp', []).as('now'))
       .execute()) as [{ now: Date }];
+    // `asOf` covers its whole millisecond: the next event must land in a later one.
+    await eventually(
+      async () => {
+        const [{ later }] = (await db
+          .selectNoFrom((e) => e.fn<Date>('clock_timestamp', []).as('later'))
+          .execute()) as [{ later: Date }];
+        return later.getTime() > now.getTime() ? true : undefined;
+      },
+      { timeoutMs: 1000, intervalMs: 1, description: 'the clock to pass a millisecond' },
+    );
     await appendToStream(db, 'tt', [added(10)], { ...options, expectedVersion: 2 });
+    const [, second] = await readStream(db, 'tt');
+    expect(await aggregateStream(db, 'tt', counter, { asOf: second?.recordedAt })).toMatchObject({
+      version: 2,
+    });
 
     expect(await aggregateStream(db, 'tt', counter)).toMatchObject({
       state: { total: 13, adds: 3 },

@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as NestPino } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import type { PlatformConfig } from './config.js';
-import { jsonBody } from './http/body.js';
+import { jsonBody } from '@acme/http';
 import { ROOT_LOGGER } from './platform.internal-tokens.js';
 
 export interface ServiceAppOptions {

@@ -7,15 +7,19 @@ export {
   type ServiceDefaults,
 } from './config.js';
 export { RequestCause } from './correlation.js';
-export { jsonBody, type RawBodyRequest } from './http/body.js';
+// HTTP input lives in @acme/http (the messaging admin API uses it too); services get it from here.
 export {
   badRequest,
+  jsonBody,
+  queryValidation,
   validation,
+  validationPipe,
   ValidBody,
   ValidQuery,
   type BadRequestBody,
   type FieldError,
-} from './http/validation.js';
+  type RawBodyRequest,
+} from '@acme/http';
 export { correlationHeader, rootLogger } from './logging.js';
 export { Outbox } from './outbox.js';
 export { PlatformModule } from './platform.module.js';

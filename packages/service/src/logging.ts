@@ -7,7 +7,7 @@ import type { PlatformConfig } from './config.js';
 /** The header a caller sets to tie its request to its own correlation id; echoed on the response. */
 export const correlationHeader = 'x-correlation-id';
 
-const redact = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-signature"]'];
+const redact = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["webhook-signature"]'];
 
 /** The service's root logger: JSON lines with `service`, for code outside the request cycle. */
 export function rootLogger(service: string, config: Pick<PlatformConfig, 'LOG_LEVEL'>): Pino {

@@ -1,5 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { eventStoreMigrations } from '@acme/event-store';
-import { messagingMigrations } from '@acme/messaging';
+import { dlqTopic, messagingMigrations, replayTopic } from '@acme/messaging';
 import { OutboxRelay, outboxMigrations } from '@acme/outbox';
 import { databaseUrl, migrate } from '@acme/postgres';
 import { DeadlineWorker, schedulerMigrations, type DeadlineHandler } from '@acme/scheduler';
@@ -103,30 +104,41 @@ export class PlatformLifecycle
     }
   }
 
-  /** The topics this service publishes to and reads from, created when missing. */
+  /**
+   * The topics this service publishes to and reads from (and its group's dead-letter and replay
+   * topics), created when missing. Right after a create the broker may still answer "does not host
+   * this topic-partition" while leaders are elected; that is retried, not fatal.
+   */
   private async ensureTopics(): Promise<void> {
-    const prefix = this.options.config.KAFKA_TOPIC_PREFIX;
-    const topics = new Set(
-      [
-        ...this.options.publishes.map((type) => lookup(type).topic),
-        ...(this.options.consumes?.topics ?? []),
-      ].map((topic) => prefix + topic),
-    );
-    if (topics.size === 0) return;
+    const { config, consumes, publishes, service } = this.options;
+    const prefix = config.KAFKA_TOPIC_PREFIX;
+    const group = prefix + (consumes?.groupId ?? service);
+    const wanted = new Map<string, number>();
+    for (const topic of [...publishes.map((type) => lookup(type).topic), ...(consumes?.topics ?? [])])
+      wanted.set(prefix + topic, config.KAFKA_TOPIC_PARTITIONS);
+    // One partition each, as the consumer runtime would create them.
+    if (consumes) for (const topic of [dlqTopic(group), replayTopic(group)]) wanted.set(topic, 1);
+    if (wanted.size === 0) return;
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const missing = [...topics].filter((topic) => !existing.has(topic));
-      if (missing.length === 0) return;
-      await admin.createTopics({
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: this.options.config.KAFKA_TOPIC_PARTITIONS,
-        })),
-        waitForLeaders: true,
-      });
-      this.logger.info({ topics: missing }, 'topics created');
+      for (let attempt = 1; ; attempt++) {
+        const existing = new Set(await admin.listTopics());
+        const missing = [...wanted].filter(([topic]) => !existing.has(topic));
+        if (missing.length === 0) return;
+        try {
+          await admin.createTopics({
+            topics: missing.map(([topic, numPartitions]) => ({ topic, numPartitions })),
+            waitForLeaders: true,
+          });
+          this.logger.info({ topics: missing.map(([t]) => t) }, 'topics created');
+          return;
+        } catch (error) {
+          if (attempt >= 10) throw error;
+          this.logger.warn({ err: error, attempt }, 'creating topics: retrying while leaders are elected');
+          await delay(250 * attempt);
+        }
+      }
     } finally {
       await admin.disconnect();
     }

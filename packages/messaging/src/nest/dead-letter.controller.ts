@@ -1,5 +1,5 @@
+import { badRequest, queryValidation, validation } from '@acme/http';
 import {
-  BadRequestException,
   Body,
   Controller,
   Get,
@@ -9,7 +9,6 @@ import {
   NotFoundException,
   Post,
   Query,
-  StandardSchemaValidationPipe,
   UseGuards,
 } from '@nestjs/common';
 import { InvalidSelectionError, type DeadLetterSummary, type ReplayResult } from '../replay.js';
@@ -22,31 +21,6 @@ import {
   type ListQuery,
   type ReplayBody,
 } from './dead-letter.schemas.js';
-
-/** One invalid field of a request: its dotted path (`selection.from`) and what is wrong. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-/** 400 with every invalid field, before anything is read or written. */
-const validation = new StandardSchemaValidationPipe({
-  exceptionFactory: (issues) =>
-    badRequest(
-      'invalid request',
-      issues.map((issue) => ({
-        field:
-          (issue.path ?? [])
-            .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
-            .join('.') || '(root)',
-        message: issue.message,
-      })),
-    ),
-});
-
-function badRequest(message: string, errors: FieldError[]): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, errors });
-}
 
 export interface DeadLetterList {
   group: string;
@@ -69,7 +43,7 @@ export class DeadLetterController {
 
   @Get()
   async list(
-    @Query({ schema: listQuerySchema, pipes: [validation] }) query: ListQuery,
+    @Query({ schema: listQuerySchema, pipes: [queryValidation] }) query: ListQuery,
   ): Promise<DeadLetterList> {
     this.knownGroup(query.group);
     const selection = toSelection({

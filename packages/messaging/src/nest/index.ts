@@ -16,7 +16,7 @@ export {
 } from './messaging.module.js';
 export { DeadLetterAdmin, type MessagingAdminOptions } from './dead-letter-admin.js';
 export { allowEveryone, DeadLetterAdminGuard } from './dead-letter-admin.guard.js';
-export { DeadLetterController, type DeadLetterList, type FieldError } from './dead-letter.controller.js';
+export { DeadLetterController, type DeadLetterList } from './dead-letter.controller.js';
 export { listQuerySchema, replayBodySchema, type ListQuery, type ReplayBody } from './dead-letter.schemas.js';
 export {
   MessagingAdminModule,

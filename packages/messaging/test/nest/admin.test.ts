@@ -171,8 +171,8 @@ test('GET lists what the group parked, filtered by event id, error class and tim
 test('GET answers bad input with 400 and its fields, an unknown group with 404', async () => {
   const bad = await list(q({ group, from: 'yesterday', limit: '0', eventIds: 'typo' }));
   expect(bad.status).toBe(400);
-  expect(bad.body.errors?.map((e) => e.field).sort()).toEqual(['(root)', 'from', 'limit']);
-  expect(bad.body.errors?.find((e) => e.field === '(root)')?.message).toMatch(/eventIds/);
+  expect(bad.body.errors?.map((e) => e.field).sort()).toEqual(['(query)', 'from', 'limit']);
+  expect(bad.body.errors?.find((e) => e.field === '(query)')?.message).toMatch(/eventIds/);
 
   const reversed = await list(q({ group, from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }));
   expect(reversed.status).toBe(400);

@@ -20,20 +20,32 @@ export function badRequest(message: string, errors: FieldError[]): BadRequestExc
   return new BadRequestException(body);
 }
 
-/** 400 with every invalid field, before the handler runs (so nothing is read or written). */
-export const validation = new StandardSchemaValidationPipe({
-  exceptionFactory: (issues) =>
-    badRequest(
-      'invalid request',
-      issues.map((issue) => ({
-        field:
-          (issue.path ?? [])
-            .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
-            .join('.') || '(body)',
-        message: issue.message,
-      })),
-    ),
-});
+/**
+ * A pipe that answers 400 with every invalid field, before the handler runs (so nothing is read or
+ * written). An issue about the whole input (an unknown key of a strict object, not an object at
+ * all) is reported under `root`.
+ */
+export function validationPipe(root: string): StandardSchemaValidationPipe {
+  return new StandardSchemaValidationPipe({
+    exceptionFactory: (issues) =>
+      badRequest(
+        'invalid request',
+        issues.map((issue) => ({
+          field:
+            (issue.path ?? [])
+              .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
+              .join('.') || root,
+          message: issue.message,
+        })),
+      ),
+  });
+}
+
+/** Validation of a request body: whole-body issues under the field `(body)`. */
+export const validation = validationPipe('(body)');
+
+/** Validation of a query string: whole-query issues under the field `(query)`. */
+export const queryValidation = validationPipe('(query)');
 
 /**
  * The request body, validated by a zod (any Standard Schema) schema; the same schema documents it
@@ -47,4 +59,4 @@ export const ValidBody = (schema: StandardSchemaV1): ParameterDecorator =>
 
 /** The query string, validated by a schema (see `ValidBody`). */
 export const ValidQuery = (schema: StandardSchemaV1): ParameterDecorator =>
-  Query({ schema, pipes: [validation] });
+  Query({ schema, pipes: [queryValidation] });
