@@ -8,6 +8,7 @@ const expected: Record<EventType, readonly [topic: string, recordName: string]> 
   'com.acme.order.confirmed.v1': ['order.events', 'com.acme.order.OrderConfirmed'],
   'com.acme.order.cancelled.v1': ['order.events', 'com.acme.order.OrderCancelled'],
   'com.acme.order.shipped.v1': ['order.events', 'com.acme.order.OrderShipped'],
+  'com.acme.inventory.stock-added.v1': ['inventory.events', 'com.acme.inventory.StockAdded'],
   'com.acme.inventory.stock-reserved.v1': ['inventory.events', 'com.acme.inventory.StockReserved'],
   'com.acme.inventory.stock-insufficient.v1': ['inventory.events', 'com.acme.inventory.StockInsufficient'],
   'com.acme.inventory.stock-released.v1': ['inventory.events', 'com.acme.inventory.StockReleased'],

@@ -24,7 +24,13 @@ const withField = (schema: AvroRecordSchema, field: object): AvroRecordSchema =>
 });
 
 it('passes on the committed schemas', () => {
-  expect(checkContracts(copy.root)).toMatchObject({ types: 11, revisions: 12, problems: [], unreleased: [] });
+  const released = Object.values(readReleased(copy.root) ?? {});
+  expect(checkContracts(copy.root)).toMatchObject({
+    types: released.length,
+    revisions: released.reduce((n, entry) => n + Object.keys(entry.sha256).length, 0),
+    problems: [],
+    unreleased: [],
+  });
 });
 
 it('fails when a released file changed, and says to add a revision instead', () => {

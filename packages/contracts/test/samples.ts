@@ -4,6 +4,7 @@ const at = Date.UTC(2026, 10, 23, 12, 0, 0);
 
 /** One realistic value per event type; typed by the generated map, so a schema change shows here. */
 export const samples: { readonly [T in EventType]: EventDataByType[T] } = {
+  'com.acme.inventory.stock-added.v1': { sku: 'SKU-RED-M', quantity: 40, onHand: 52, addedAt: at },
   'com.acme.inventory.stock-insufficient.v1': {
     orderId: 'order-1',
     shortages: [{ sku: 'SKU-RED-M', requested: 3, available: 1 }],
