@@ -15,3 +15,4 @@ export {
   type StackSource,
   type TestStack,
 } from './stack-provider.js';
+export { startSmtpSink, type ReceivedMail, type SmtpSink, type SmtpSinkOptions } from './smtp-sink.js';
