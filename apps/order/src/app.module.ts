@@ -1,0 +1,39 @@
+import { DEADLINE_HANDLERS, PlatformModule } from '@acme/service';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { orderIntegrationEventTypes } from './application/integration-events.js';
+import { OrderCommands } from './application/order-commands.js';
+import { OrderEventHandlers } from './application/order-event-handlers.js';
+import { orderDeadlineHandlers } from './application/order-timeout.js';
+import { PlaceOrderHandler } from './application/place-order.js';
+import type { OrderConfig } from './config.js';
+import { OrdersController } from './http/orders.controller.js';
+import { orderMigrations } from './infrastructure/migrations/index.js';
+
+/**
+ * The order service: HTTP API, reactions to inventory and payment, the order deadline — on the
+ * platform (database with the catalogue migration, outbox relay, consumer, deadline worker).
+ */
+@Module({})
+export class AppModule {
+  static register(config: OrderConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'order',
+          config,
+          publishes: orderIntegrationEventTypes,
+          consumes: { topics: ['inventory.events', 'payment.events'] },
+          migrations: [orderMigrations],
+        }),
+      ],
+      controllers: [OrdersController],
+      providers: [
+        OrderCommands,
+        PlaceOrderHandler,
+        OrderEventHandlers,
+        { provide: DEADLINE_HANDLERS, inject: [OrderCommands], useFactory: orderDeadlineHandlers },
+      ],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import type { RecordedEvent } from '@acme/event-store';
+import type { Cause } from '@acme/messaging';
+import { cancelDeadline, schedule } from '@acme/scheduler';
+import type { Transaction } from 'kysely';
+import type { OrderEvent } from '../domain/index.js';
+
+/** The durable deadline of an order (key: the order id). */
+export const ORDER_TIMEOUT = 'order.timeout';
+
+/** What the deadline remembers of the order's request: the timeout continues its correlation. */
+export interface OrderTimeoutPayload {
+  correlationId: string;
+}
+
+/**
+ * Keep the order's deadline in step with its stream, in the appending transaction: scheduled when
+ * the order is placed, cancelled when it is confirmed or cancelled. A cancellation for timeout
+ * leaves the deadline alone — that deadline is the one firing, and its worker marks it fired in
+ * this same transaction (a deadline is fired or cancelled, never both).
+ */
+export async function followDeadline(
+  tx: Transaction<unknown>,
+  events: readonly RecordedEvent<OrderEvent>[],
+  cause: Cause,
+): Promise<void> {
+  for (const event of events) {
+    const key = event.data.orderId;
+    if (event.type === 'OrderPlaced') {
+      const payload: OrderTimeoutPayload = { correlationId: cause.correlationId };
+      await schedule(tx, {
+        kind: ORDER_TIMEOUT,
+        key,
+        dueAt: new Date(event.data.deadlineAt),
+        payload: { ...payload },
+      });
+    } else if (
+      event.type === 'OrderConfirmed' ||
+      (event.type === 'OrderCancelled' && event.data.reason !== 'timeout')
+    ) {
+      await cancelDeadline(tx, { kind: ORDER_TIMEOUT, key });
+    }
+  }
+}
