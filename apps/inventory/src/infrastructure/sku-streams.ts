@@ -1,0 +1,80 @@
+import { aggregateStream, appendToStream, maybeSnapshot } from '@acme/event-store';
+import { sql, type Transaction } from 'kysely';
+import { skuDecider, skuStreamId, type SkuAppend, type SkuState } from '../domain/index.js';
+import type { InventoryDatabase } from './database.js';
+
+/** A SKU's state and the stream version it was read at (0: the stream does not exist). */
+export interface LoadedSku {
+  state: SkuState;
+  version: number;
+}
+
+/** Correlation of the appends with what caused them (request or consumed event). */
+export interface AppendCause {
+  correlationId: string;
+  causationId: string;
+}
+
+/** Read each SKU's stream (from its snapshot); call it after `lockSkus` when locking. */
+export async function loadSkus(
+  tx: Transaction<unknown>,
+  skus: Iterable<string>,
+): Promise<Map<string, LoadedSku>> {
+  const loaded = new Map<string, LoadedSku>();
+  // One connection: queries on it run one after the other anyway.
+  for (const sku of new Set(skus)) {
+    const { state, version } = await aggregateStream(tx, skuStreamId(sku), skuDecider);
+    loaded.set(sku, { state, version });
+  }
+  return loaded;
+}
+
+/**
+ * Append each SKU's events at the version it was read (`loaded`, updated in place), snapshot when
+ * due, and bring `stock_levels` along in the same transaction. `appends` must be sorted by SKU
+ * (`StockDecision.skus` is) so concurrent transactions lock the stream rows in the same order.
+ */
+export async function appendSkus(
+  tx: Transaction<unknown>,
+  appends: readonly SkuAppend[],
+  loaded: Map<string, LoadedSku>,
+  cause: AppendCause,
+  names: ReadonlyMap<string, string> = new Map(),
+): Promise<void> {
+  for (const { sku, events } of appends) {
+    const before = loaded.get(sku) ?? { state: skuDecider.initialState(), version: 0 };
+    const streamId = skuStreamId(sku);
+    const appended = await appendToStream(tx, streamId, events, {
+      streamType: skuDecider.streamType,
+      expectedVersion: before.version, // 0 = the stream must not exist yet
+      knownTypes: skuDecider.eventTypes,
+      correlationId: cause.correlationId,
+      causationId: cause.causationId,
+    });
+    const state = appended.events.reduce((s, e) => skuDecider.evolve(s, e), before.state);
+    await maybeSnapshot(tx, streamId, skuDecider, state, before.version, appended.nextExpectedVersion);
+    const after = { state, version: appended.nextExpectedVersion };
+    loaded.set(sku, after);
+    await saveStockLevel(tx, sku, after, names.get(sku));
+  }
+}
+
+async function saveStockLevel(
+  tx: Transaction<unknown>,
+  sku: string,
+  { state, version }: LoadedSku,
+  name: string | undefined,
+): Promise<void> {
+  const row = { on_hand: state.onHand, reserved: state.reserved, version, updated_at: new Date() };
+  await (tx as Transaction<InventoryDatabase>)
+    .insertInto('stock_levels')
+    .values({ sku, name: name ?? null, ...row })
+    .onConflict((oc) =>
+      oc.column('sku').doUpdateSet({
+        ...row,
+        // A name given now replaces the old one; no name keeps it.
+        name: name ?? sql`stock_levels.name`,
+      }),
+    )
+    .execute();
+}
