@@ -47,6 +47,8 @@ export interface StartServiceOptions {
   logDir: string;
   /** Readiness deadline (default 60 s: four services starting on two cores). */
   readyTimeoutMs?: number;
+  /** Flags for node itself (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: readonly string[];
 }
 
 /**
@@ -72,10 +74,14 @@ export async function startService(options: StartServiceOptions): Promise<Servic
 
   const launch = async () => {
     const log = createWriteStream(logFile, { flags: 'a' });
-    const proc = spawn(process.execPath, [join(root, 'apps', name, 'dist', 'main.js')], {
-      env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), join(root, 'apps', name, 'dist', 'main.js')],
+      {
+        env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     proc.stdout.pipe(log, { end: false });
     proc.stderr.pipe(log, { end: false });
     child = proc;
@@ -85,12 +91,12 @@ export async function startService(options: StartServiceOptions): Promise<Servic
         resolve(code ?? (signal ? 128 : null));
       }),
     );
-    let gone: number | null | undefined;
-    void exited.then((code) => (gone = code));
-    await eventually(
+    // Ready, or exited first: a service that dies at start-up fails at once, with its log.
+    const died = exited.then((code) => {
+      throw new StartError(`${name} exited with ${String(code)} before it was ready`);
+    });
+    const ready = eventually(
       async () => {
-        if (gone !== undefined)
-          throw new StartError(`${name} exited with ${String(gone)} before it was ready`);
         const res = await fetch(`${url}/health/ready`).catch(() => undefined);
         return res?.status === 200 ? true : undefined;
       },
@@ -99,7 +105,9 @@ export async function startService(options: StartServiceOptions): Promise<Servic
         intervalMs: 200,
         description: `${name} ready at ${url}`,
       },
-    ).catch((error: unknown) => {
+    );
+    died.catch(() => undefined); // settled by the race below; not an unhandled rejection later
+    await Promise.race([ready, died]).catch((error: unknown) => {
       throw new StartError(
         `${error instanceof Error ? error.message : String(error)}\n--- ${logFile}\n${tail()}`,
       );

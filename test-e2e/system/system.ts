@@ -30,6 +30,8 @@ export interface SystemOptions {
   env?: NodeJS.ProcessEnv;
   serviceEnv?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
   logLevel?: string;
+  /** Flags for node itself, per service (e.g. `--cpu-prof` to profile one). */
+  nodeArgs?: Partial<Record<ServiceName, string[]>>;
 }
 
 export interface System {
@@ -76,6 +78,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
         name,
         port: ports[name],
         logDir: options.logDir,
+        ...(options.nodeArgs?.[name] ? { nodeArgs: options.nodeArgs[name] } : {}),
         env: {
           ...shared,
           DATABASE_NAME: databases[name],

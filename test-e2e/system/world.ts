@@ -52,6 +52,7 @@ export async function systemWorld(
     /** Keep every tapped event for `tap.about` (default); a benchmark counts with `onEvent` instead. */
     keepEvents?: boolean;
     onEvent?: (event: TappedEvent) => void;
+    nodeArgs?: Partial<Record<ServiceName, string[]>>;
   } = {},
 ): Promise<SystemWorld> {
   const stack = options.stack ?? testStack();
@@ -82,6 +83,7 @@ export async function systemWorld(
       databases: Object.fromEntries(serviceNames.map((n) => [n, scratches[n].name])),
       serviceEnv,
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
     });
   } catch (error) {
     await Promise.allSettled([tap.stop(), smtp.close()]);

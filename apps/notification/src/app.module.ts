@@ -25,7 +25,8 @@ export class AppModule {
           service: 'notification',
           config,
           publishes: [],
-          consumes: { topics: ['order.events'] },
+          // E-mail jobs of many orders are written in one transaction (one commit per batch).
+          consumes: { topics: ['order.events'], batchSize: 32 },
         }),
       ],
       controllers: [NotificationsController],

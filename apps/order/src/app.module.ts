@@ -23,7 +23,8 @@ export class AppModule {
           service: 'order',
           config,
           publishes: orderIntegrationEventTypes,
-          consumes: { topics: ['inventory.events', 'payment.events'] },
+          // Replies for different orders share a transaction (one commit, one inbox insert per batch).
+          consumes: { topics: ['inventory.events', 'payment.events'], batchSize: 32 },
           migrations: [orderMigrations],
         }),
       ],

@@ -29,6 +29,8 @@ export class AppModule {
           publishes: paymentPublishes,
           consumes: {
             topics: ['order.events', 'inventory.events'],
+            // Many orders' charges recorded in one transaction (one commit per batch).
+            batchSize: 32,
             // Provider timeouts are retried by redelivery: leave room for all of them, then one more.
             maxAttempts: Math.max(5, config.PAYMENT_PROVIDER_MAX_ATTEMPTS + 1),
           },

@@ -67,6 +67,13 @@ export function platformConfigSchema(defaults: ServiceDefaults) {
     HTTP_BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
     /** After SIGTERM, in-flight work gets this long before the process exits anyway. */
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(15_000),
+    /**
+     * Messages of one partition handled in one transaction (and one inbox insert). Larger batches
+     * amortise commits under load; a failed batch falls back to one message at a time.
+     */
+    CONSUMER_BATCH_SIZE: positiveInt.optional(),
+    /** Partitions whose batches are handled at the same time (kafkajs partitionsConsumedConcurrently). */
+    CONSUMER_CONCURRENCY: positiveInt.optional(),
     /** Run the outbox relay in this process (one instance per service holds the lock at a time). */
     RELAY_ENABLED: flag.default(true),
   });

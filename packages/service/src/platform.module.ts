@@ -139,7 +139,13 @@ function consumerModule(options: PlatformOptions, logger: Pino): DynamicModule {
       upcasters: contractUpcasters.steps,
       metrics,
       logger: logger.child({ component: 'consumer' }),
-      ...(consumes.batchSize === undefined ? {} : { batchSize: consumes.batchSize }),
+      // The deployment's setting wins over the app's default.
+      ...((options.config.CONSUMER_BATCH_SIZE ?? consumes.batchSize) === undefined
+        ? {}
+        : { batchSize: options.config.CONSUMER_BATCH_SIZE ?? consumes.batchSize }),
+      ...(options.config.CONSUMER_CONCURRENCY === undefined
+        ? {}
+        : { partitionsConsumedConcurrently: options.config.CONSUMER_CONCURRENCY }),
       ...(consumes.maxAttempts === undefined ? {} : { maxAttempts: consumes.maxAttempts }),
     }),
   });

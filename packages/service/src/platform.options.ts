@@ -6,7 +6,7 @@ export interface ConsumerOptions {
   topics: readonly string[];
   /** Consumer group (default: the service name). */
   groupId?: string;
-  /** Messages of one partition handled in one transaction (default 50). */
+  /** Messages of one partition handled in one transaction (default 1; CONSUMER_BATCH_SIZE overrides). */
   batchSize?: number;
   /** Attempts before a message goes to the dead-letter topic (default: the runtime's). */
   maxAttempts?: number;
