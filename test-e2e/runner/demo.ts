@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { Command, InvalidArgumentError } from 'commander';
 import { EventTap } from '@acme/service/testing';
-import { down, endpoints, loadStackConfig, status, type PartName } from '@acme/stack';
+import { down, loadStackConfig, status, type PartName } from '@acme/stack';
 import { startNativeStack, startSmtpSink, type SmtpSink } from '@acme/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { client } from '../system/api.js';
@@ -194,7 +194,6 @@ function stop(): Promise<void> {
           `placed→confirmed p50 ${lat.p50.toFixed(0)} ms, p99 ${lat.p99.toFixed(0)} ms over ${lat.n} orders`,
       );
     }
-    console.log(`client settings were: ${JSON.stringify(endpoints(config))}`);
   })();
   return stopping;
 }

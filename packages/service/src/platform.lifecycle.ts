@@ -122,21 +122,30 @@ export class PlatformLifecycle
     const admin = this.kafka.admin();
     await admin.connect();
     try {
+      // Several services start at once and create the shared topics: whoever created one, every
+      // partition must have a leader before this service subscribes or produces.
       for (let attempt = 1; ; attempt++) {
-        const existing = new Set(await admin.listTopics());
-        const missing = [...wanted].filter(([topic]) => !existing.has(topic));
-        if (missing.length === 0) return;
         try {
-          await admin.createTopics({
-            topics: missing.map(([topic, numPartitions]) => ({ topic, numPartitions })),
-            waitForLeaders: true,
-          });
-          this.logger.info({ topics: missing.map(([t]) => t) }, 'topics created');
-          return;
+          const existing = new Set(await admin.listTopics());
+          const missing = [...wanted].filter(([topic]) => !existing.has(topic));
+          if (missing.length > 0) {
+            await admin.createTopics({
+              topics: missing.map(([topic, numPartitions]) => ({ topic, numPartitions })),
+              waitForLeaders: true,
+            });
+            this.logger.info({ topics: missing.map(([t]) => t) }, 'topics created');
+          }
+          const { topics } = await admin.fetchTopicMetadata({ topics: [...wanted.keys()] });
+          const leaderless = topics.filter((t) => t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
+          if (leaderless.length === 0) return;
+          throw new Error(`no leader yet for ${leaderless.join(', ')}`);
         } catch (error) {
-          if (attempt >= 10) throw error;
-          this.logger.warn({ err: error, attempt }, 'creating topics: retrying while leaders are elected');
-          await delay(250 * attempt);
+          if (attempt >= 20) throw error;
+          this.logger.warn(
+            { err: error, attempt },
+            'topics not ready yet; retrying while leaders are elected',
+          );
+          await delay(Math.min(250 * attempt, 2_000));
         }
       }
     } finally {
