@@ -5,7 +5,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as NestPino } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
-import type { PlatformConfig } from './config.js';
+import type { z } from 'zod';
+import { ConfigError, loadConfig, type PlatformConfig } from './config.js';
 import { jsonBody } from '@acme/http';
 import { ROOT_LOGGER } from './platform.internal-tokens.js';
 
@@ -87,4 +88,31 @@ export async function runService(
     await app?.close().catch(() => undefined);
     process.exit(1);
   }
+}
+
+/**
+ * A service's whole `main.ts`: read and validate the configuration — on a bad one, write one JSON
+ * line naming every offending variable (never a value: secrets stay out of logs) and exit 1 —
+ * then `runService`.
+ *
+ * @example
+ *   await startService('order', orderConfigSchema, (config) => AppModule.register(config), { title: 'Order service' });
+ */
+export async function startService<C extends PlatformConfig>(
+  service: string,
+  schema: z.ZodType<C>,
+  module: (config: C) => IEntryNestModule,
+  options: ServiceAppOptions,
+): Promise<NestExpressApplication> {
+  let config: C;
+  try {
+    config = loadConfig(service, schema);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', service, msg: 'invalid configuration', problems: error.problems })}\n`,
+    );
+    process.exit(1);
+  }
+  return runService(module(config), config, options);
 }

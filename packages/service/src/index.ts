@@ -1,4 +1,4 @@
-export { createServiceApp, runService, type ServiceAppOptions } from './bootstrap.js';
+export { createServiceApp, runService, startService, type ServiceAppOptions } from './bootstrap.js';
 export {
   ConfigError,
   loadConfig,
