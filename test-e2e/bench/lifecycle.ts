@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchCase, Benchmark } from '@acme/testing/bench';
 import { databaseUrl, eventually, type TestStack } from '@acme/testing';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { orderFor } from '../system/api.js';
 import { serviceNames } from '../system/system.js';
@@ -92,12 +93,28 @@ export const lifecycleBenchmark: Benchmark = {
         { timeoutMs: 600_000, intervalMs: 250, description: `${ids.length} orders settled` },
       );
 
+    /** Commits and rows written per service database so far (pg_stat_database), to say where the work goes. */
+    const dbWork = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          serviceNames.map(async (name) => {
+            const row = (
+              await sql<{ commits: string; rows: string }>`
+              SELECT xact_commit AS commits, tup_inserted + tup_updated + tup_deleted AS rows
+              FROM pg_stat_database WHERE datname = current_database()`.execute(world.db(name))
+            ).rows[0];
+            return [name, { commits: Number(row?.commits ?? 0), rows: Number(row?.rows ?? 0) }] as const;
+          }),
+        ),
+      );
+
     const endToEnd: BenchCase = {
       name: 'orders end to end (64 clients, placed → confirmed)',
       unit: 'orders',
       baseline: commitBaseline.name,
       async run(progress) {
         const ids: string[] = [];
+        const before = await dbWork();
         const started = process.hrtime.bigint();
         let next = 0;
         await Promise.all(
@@ -112,6 +129,25 @@ export const lifecycleBenchmark: Benchmark = {
         await untilSettled(ids, progress);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const ok = ids.filter((id) => confirmed.has(id)).length;
+        // Backends report to pg_stat_database within about a second: read until it stops moving.
+        let last = '';
+        const after = await eventually(
+          async () => {
+            const now = await dbWork();
+            const same = JSON.stringify(now) === last;
+            last = JSON.stringify(now);
+            return same ? now : undefined;
+          },
+          { timeoutMs: 30_000, intervalMs: 700, description: 'database statistics to settle' },
+        );
+        const perOrder = serviceNames
+          .map((name) => {
+            const commits = (after[name]?.commits ?? 0) - (before[name]?.commits ?? 0);
+            const rows = (after[name]?.rows ?? 0) - (before[name]?.rows ?? 0);
+            return `${name} ${(commits / ids.length).toFixed(1)} tx, ${(rows / ids.length).toFixed(1)} rows`;
+          })
+          .join('; ');
+        process.stdout.write(`    per order: ${perOrder}\n`);
         if (ok < ids.length)
           process.stdout.write(
             `    ${ids.length - ok} of ${ids.length} orders were not confirmed (timed out)\n`,

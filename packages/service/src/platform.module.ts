@@ -34,6 +34,10 @@ import { CODEC, CONFIG, DATABASE, KAFKA, METRICS, OUTBOX, PLATFORM_OPTIONS } fro
  *   })
  *   export class AppModule {}
  */
+// kafkajs 2 warns on every producer that its default partitioner changed in 2.0; ours were never
+// on the old one, so the warning says nothing here.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
 @Global()
 @Module({})
 export class PlatformModule {

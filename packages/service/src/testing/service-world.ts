@@ -70,7 +70,8 @@ export async function serviceWorld<C extends PlatformConfig>(
     HOST: '127.0.0.1',
     PORT: '0',
     KAFKA_TOPIC_PREFIX: prefix,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // Quiet by default: a test asserts on behaviour; LOG_LEVEL=debug shows the service's side.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     ...options.env,
   });
   const app = await createServiceApp(options.module(config), config, { title: options.service });
