@@ -129,17 +129,9 @@ export const lifecycleBenchmark: Benchmark = {
         await untilSettled(ids, progress);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const ok = ids.filter((id) => confirmed.has(id)).length;
-        // Backends report to pg_stat_database within about a second: read until it stops moving.
-        let last = '';
-        const after = await eventually(
-          async () => {
-            const now = await dbWork();
-            const same = JSON.stringify(now) === last;
-            last = JSON.stringify(now);
-            return same ? now : undefined;
-          },
-          { timeoutMs: 30_000, intervalMs: 700, description: 'database statistics to settle' },
-        );
+        // Backends report to pg_stat_database up to a second late, and the services' pollers commit a
+        // few empty transactions a second: both are small beside a run of this size.
+        const after = await dbWork();
         const perOrder = serviceNames
           .map((name) => {
             const commits = (after[name]?.commits ?? 0) - (before[name]?.commits ?? 0);

@@ -60,9 +60,16 @@ export async function handleCommand<State, Command, E extends Event>(
   db: Executor,
   options: HandleCommandOptions<State, Command, E>,
 ): Promise<CommandOutcome<State, E>> {
-  return withConflictRetry(db, (tx) => attemptOnce(tx, options), {
+  // Joining a caller's transaction without an idempotency key, an attempt writes nothing before its
+  // append, and the append reports a conflict as "no rows", not as an error: a conflicting attempt
+  // leaves the transaction clean and needs no savepoint (two round trips fewer per event handled).
+  // A conflict raised after the append (by afterAppend) cannot be undone that way: it becomes
+  // TooManyConflictsError, retriable, and the caller retries the whole transaction.
+  const unprotected = db instanceof Transaction && options.idempotencyKey === undefined;
+  return withConflictRetry(db, (tx) => attemptOnce(tx, options, unprotected), {
     what: options.streamId,
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    savepoint: !unprotected,
   });
 }
 
@@ -71,6 +78,11 @@ export interface ConflictRetryOptions {
   what: string;
   /** Attempts in all (default 5). */
   maxAttempts?: number;
+  /**
+   * In a caller's transaction, run each attempt under a savepoint (default true). Only work that
+   * writes nothing before it can throw `ConcurrencyError` may turn it off.
+   */
+  savepoint?: boolean;
 }
 
 /**
@@ -95,7 +107,9 @@ export async function withConflictRetry<T>(
   const attempts = options.maxAttempts ?? 5;
   const once =
     db instanceof Transaction
-      ? () => underSavepoint(db, work)
+      ? options.savepoint === false
+        ? () => work(db)
+        : () => underSavepoint(db, work)
       : () => db.transaction().execute((tx) => work(tx as Transaction<unknown>));
   for (let attempt = 1; ; attempt++) {
     try {
@@ -127,6 +141,7 @@ async function underSavepoint<T>(
 async function attemptOnce<State, Command, E extends Event>(
   tx: Transaction<unknown>,
   options: HandleCommandOptions<State, Command, E>,
+  unprotected: boolean,
 ): Promise<CommandOutcome<State, E>> {
   const { decider, streamId, idempotencyKey } = options;
   if (idempotencyKey !== undefined) {
@@ -160,7 +175,13 @@ async function attemptOnce<State, Command, E extends Event>(
       state,
       nextExpectedVersion: appended.nextExpectedVersion,
     };
-    await options.afterAppend?.(tx, outcome);
+    try {
+      await options.afterAppend?.(tx, outcome);
+    } catch (error) {
+      if (unprotected && error instanceof ConcurrencyError)
+        throw new TooManyConflictsError(streamId, 1, { cause: error });
+      throw error;
+    }
   }
   if (idempotencyKey !== undefined) {
     const result: StoredResult = {

@@ -189,3 +189,47 @@ describe('handleCommand inside a caller transaction (an event handler)', () => {
     expect(await readStream(db, 'rolled-back')).toEqual([]);
   });
 });
+
+describe('handleCommand joining transactions without an idempotency key (no savepoints)', () => {
+  it('retries conflicts inside each caller transaction, so concurrent handlers all take effect', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        db
+          .transaction()
+          .execute((tx) =>
+            handleCommand(tx, {
+              decider: counter,
+              streamId: 'joined-hot',
+              command: { type: 'Add', n: i + 1 },
+              maxAttempts: 50,
+            }),
+          ),
+      ),
+    );
+    expect(outcomes.map((o) => o.nextExpectedVersion).sort((a, b) => a - b)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
+    const events = await readStream(db, 'joined-hot');
+    expect(events.reduce((sum, e) => sum + (e.data as { n: number }).n, 0)).toBe(36);
+  });
+
+  it('turns a conflict raised after its own append into a retriable error for the caller', async () => {
+    await add('after-append-other', 1);
+    const attempt = db.transaction().execute((tx) =>
+      handleCommand(tx, {
+        decider: counter,
+        streamId: 'after-append-own',
+        command: { type: 'Add', n: 1 },
+        afterAppend: async (inner) => {
+          // A second stream appended at a stale version: its conflict cannot be undone without a savepoint.
+          await appendToStream(inner, 'after-append-other', [{ type: 'Added', data: { n: 1 } }], {
+            streamType: 'counter',
+            expectedVersion: 0,
+          });
+        },
+      }),
+    );
+    await expect(attempt).rejects.toMatchObject({ name: 'TooManyConflictsError', retriable: true });
+    expect(await readStream(db, 'after-append-own')).toEqual([]);
+  });
+});
