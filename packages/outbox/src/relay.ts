@@ -82,6 +82,8 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
   private readonly holds: KeyHolds;
   private readonly backoff: BackoffOptions;
   private readonly wakeup = new Wakeup();
+  /** Empty rounds since a notification (see `idle`); 0 when nothing is owed. */
+  private owed = 0;
   private readonly stopping = new AbortController();
   private session: RelaySession | undefined;
   private producerConnected = false;
@@ -149,6 +151,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
           continue;
         }
         const published = await this.round();
+        if (published > 0) this.owed = 0;
         await this.pruneWhenDue();
         if (this.outages > 0) await this.pause(backoffMs(this.outages, this.backoff));
         else if (published === 0) await this.idle();
@@ -368,12 +371,22 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     if (deleted > 0) this.logger.info({ relay: this.name, deleted }, 'outbox pruned');
   }
 
-  /** Until a notification, the poll interval, or the end of the earliest key hold. */
+  /**
+   * Until a notification, the poll interval, or the end of the earliest key hold — or sooner while
+   * rows are owed: a notification means a transaction committed rows, and finding none right
+   * after it means they are past the commit-order horizon (an older transaction is still open).
+   * Those are looked for again after 10, 20, 40 … ms instead of a whole poll interval later
+   * (measured before: ~1 s stalls on one hop in three at low load).
+   */
   private async idle(): Promise<void> {
     const now = Date.now();
     const poll = this.options.pollMs ?? 1000;
+    const soon = this.owed > 0 ? Math.min(poll, 10 * 2 ** (this.owed - 1)) : poll;
     const retryAt = this.holds.nextRetryAt(now);
-    await this.wakeup.wait(retryAt === undefined ? poll : Math.min(poll, Math.max(0, retryAt - now)));
+    const notified = await this.wakeup.wait(
+      retryAt === undefined ? soon : Math.min(soon, Math.max(0, retryAt - now)),
+    );
+    this.owed = notified ? 1 : this.owed > 0 && this.owed < 8 ? this.owed + 1 : 0;
   }
 
   /** A wait only `stop()` cuts short (notifications must not shorten a backoff). */

@@ -11,20 +11,24 @@ export class Wakeup {
     else this.pending = true;
   }
 
-  /** Resolves on a notification (possibly one already pending) or after `ms`. */
-  wait(ms: number): Promise<void> {
+  /** Resolves on a notification (possibly one already pending) with true, or after `ms` with false. */
+  wait(ms: number): Promise<boolean> {
     if (this.pending) {
       this.pending = false;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (notified: boolean) => {
         clearTimeout(timer);
         this.wake = undefined;
-        resolve();
+        resolve(notified);
       };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
+      const timer = setTimeout(() => {
+        done(false);
+      }, ms);
+      this.wake = () => {
+        done(true);
+      };
     });
   }
 }

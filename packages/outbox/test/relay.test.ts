@@ -147,6 +147,37 @@ describe('OutboxRelay', () => {
     expect(messages.map((m) => m.value?.toString())).toEqual(['early', 'late']);
   });
 
+  it('looks again soon for rows a notification announced but the commit-order horizon held back', async () => {
+    const t = await topic();
+    // A poll this long would outlast the test: only the notification and what follows it can deliver.
+    const r = relay({ pollMs: 600_000 });
+    r.start();
+    await eventually(() => Promise.resolve(r.isActive || undefined), { description: 'relay active' });
+
+    // An older transaction with an id holds the horizon back; it writes no outbox row, so its
+    // commit notifies no one.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let idTaken: () => void = () => undefined;
+    const hasId = new Promise<void>((resolve) => (idTaken = resolve));
+    const older = scratch.db.transaction().execute(async (tx) => {
+      await sql`SELECT pg_current_xact_id()`.execute(tx);
+      idTaken();
+      await held;
+    });
+    await hasId;
+    const announced = await enqueue(scratch.db, [
+      { topic: t, key: 'k', headers: {}, payload: text('announced') },
+    ]);
+    await rounds(r, 1);
+    expect(await pending(announced)).toBe(1);
+
+    release();
+    await older;
+    const messages = await consumeUntil(client, t, (m) => m.length >= 1);
+    expect(messages.map((m) => m.value?.toString())).toEqual(['announced']);
+  });
+
   it('holds back only the failing key, and sends its messages in order once it recovers', async () => {
     const t = await topic();
     let failBad = true;
