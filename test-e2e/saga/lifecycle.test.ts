@@ -166,6 +166,26 @@ describe('asynchronous payments and the provider webhook', () => {
   });
 });
 
+describe('graceful shutdown', () => {
+  it('a service stopped with SIGTERM while orders flow finishes what it holds and exits; restarted, every order completes once', async () => {
+    const item = sku('restart');
+    await world.seed(item, 100);
+    const first = await place(item);
+    const replies = await Promise.all(Array.from({ length: 29 }, () => world.api.placeOrder(orderFor(item))));
+    const ids = [first.orderId, ...replies.map((r) => r.body.orderId)];
+
+    const payment = world.system.services.payment;
+    const exit = await payment.kill('SIGTERM');
+    expect(exit.signal ?? exit.code).toBe('SIGTERM'); // not the SIGKILL fallback, not a crash code
+    expect(payment.tail(5)).toMatch(/"msg":"service stopped"/);
+    await payment.restart();
+
+    const final = await Promise.all(ids.map((id) => world.settled(id, ['confirmed', 'cancelled'], 60_000)));
+    expect(final.map((o) => o.status)).toEqual(ids.map(() => 'confirmed'));
+    for (const id of ids) expect(world.tap.about(id, 'com.acme.payment.charged.v1')).toHaveLength(1);
+  }, 180_000);
+});
+
 describe('under concurrency', () => {
   it('200 concurrent orders on scarce stock: no oversell, all terminal, charges = confirmed (+ refunded), stock conserved', async () => {
     const item = sku('rush');

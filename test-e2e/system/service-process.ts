@@ -15,14 +15,20 @@ export interface ServiceProcess {
   logFile: string;
   /** The running process's id (changes on restart). */
   readonly pid: number | undefined;
-  /** Send a signal (SIGKILL for a crash) and wait until the process has exited. */
-  kill(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Send a signal (SIGKILL for a crash) and wait until the process has exited; how it ended. */
+  kill(signal?: NodeJS.Signals): Promise<Exit>;
   /** Start it again with the same environment and port; resolves once it is ready. */
   restart(): Promise<void>;
   /** SIGTERM (graceful shutdown), SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   /** The last lines of its log, for failure messages. */
   tail(lines?: number): string;
+}
+
+/** How a process ended: its exit code, or the signal that ended it. */
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 /** A port nobody listens on right now (the OS picks it; a tiny race is acceptable in tests). */
@@ -62,7 +68,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   const logFile = join(options.logDir, `${name}.log`);
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
-  let exited: Promise<number | null> = Promise.resolve(null);
+  let exited: Promise<Exit> = Promise.resolve({ code: null, signal: null });
 
   const tail = (lines = 30) => {
     try {
@@ -88,12 +94,12 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     exited = new Promise((resolve) =>
       proc.once('exit', (code, signal) => {
         log.end();
-        resolve(code ?? (signal ? 128 : null));
+        resolve({ code, signal });
       }),
     );
     // Ready, or exited first: a service that dies at start-up fails at once, with its log.
-    const died = exited.then((code) => {
-      throw new StartError(`${name} exited with ${String(code)} before it was ready`);
+    const died = exited.then(({ code, signal }) => {
+      throw new StartError(`${name} exited (${signal ?? `code ${String(code)}`}) before it was ready`);
     });
     const ready = eventually(
       async () => {

@@ -92,8 +92,10 @@ export class PlatformLifecycle
     this.relay = undefined;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onApplicationShutdown(signal?: string): Promise<void> {
     await this.db.destroy();
+    // The last step of a graceful stop: HTTP drained, consumer committed, relay and worker done.
+    this.logger.info({ signal }, 'service stopped');
   }
 
   private deadlineHandlers(): Record<string, DeadlineHandler<unknown>> | undefined {
