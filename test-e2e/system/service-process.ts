@@ -91,10 +91,12 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     proc.stdout.pipe(log, { end: false });
     proc.stderr.pipe(log, { end: false });
     child = proc;
+    // 'close', not 'exit': the process's last lines are in the log file once this resolves.
     exited = new Promise((resolve) =>
-      proc.once('exit', (code, signal) => {
-        log.end();
-        resolve({ code, signal });
+      proc.once('close', (code, signal) => {
+        log.end(() => {
+          resolve({ code, signal });
+        });
       }),
     );
     // Ready, or exited first: a service that dies at start-up fails at once, with its log.

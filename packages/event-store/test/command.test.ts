@@ -194,16 +194,14 @@ describe('handleCommand joining transactions without an idempotency key (no save
   it('retries conflicts inside each caller transaction, so concurrent handlers all take effect', async () => {
     const outcomes = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        db
-          .transaction()
-          .execute((tx) =>
-            handleCommand(tx, {
-              decider: counter,
-              streamId: 'joined-hot',
-              command: { type: 'Add', n: i + 1 },
-              maxAttempts: 50,
-            }),
-          ),
+        db.transaction().execute((tx) =>
+          handleCommand(tx, {
+            decider: counter,
+            streamId: 'joined-hot',
+            command: { type: 'Add', n: i + 1 },
+            maxAttempts: 50,
+          }),
+        ),
       ),
     );
     expect(outcomes.map((o) => o.nextExpectedVersion).sort((a, b) => a - b)).toEqual([
