@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from '@acme/postgres';
-import { EventTap, contractTopics, type TappedEvent } from '@acme/service/testing';
+import { EventTap, type TappedEvent } from '@acme/service/testing';
 import { loadStackConfig } from '@acme/stack';
 import {
-  deleteTopics,
+  deleteTopicsWithPrefix,
   eventually,
   scratchDatabase,
   startSmtpSink,
@@ -140,11 +140,7 @@ export async function systemWorld(
     close: async () => {
       await system.stop();
       await Promise.allSettled([tap.stop(), smtp.close(), ...[...pools.values()].map((p) => p.destroy())]);
-      const admin = kafka.admin();
-      await admin.connect();
-      const ours = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-      await admin.disconnect();
-      await deleteTopics(kafka, [...new Set([...ours, ...contractTopics(prefix)])]);
+      await deleteTopicsWithPrefix(kafka, prefix);
       await Promise.allSettled(Object.values(scratches).map((s) => s.drop()));
     },
   };

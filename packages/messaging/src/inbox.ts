@@ -1,3 +1,4 @@
+import { deleteInBatches } from '@acme/postgres';
 import { sql, type Kysely } from 'kysely';
 import { messagingView } from './tables.js';
 
@@ -15,8 +16,7 @@ export async function pruneInbox<DB>(
 ): Promise<number> {
   const m = messagingView(db);
   const cutoff = new Date(Date.now() - olderThanMs);
-  let removed = 0;
-  for (;;) {
+  return deleteInBatches(batchSize, async () => {
     const result = await m
       .deleteFrom('inbox')
       .where(
@@ -25,8 +25,6 @@ export async function pruneInbox<DB>(
           FOR UPDATE SKIP LOCKED)`,
       )
       .executeTakeFirst();
-    const n = Number(result.numDeletedRows);
-    removed += n;
-    if (n < batchSize) return removed;
-  }
+    return result.numDeletedRows;
+  });
 }

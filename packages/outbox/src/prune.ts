@@ -1,3 +1,4 @@
+import { deleteInBatches } from '@acme/postgres';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { outboxView } from './table.js';
 
@@ -22,8 +23,7 @@ export async function pruneOutbox<DB>(
   const retentionMs = options.retentionMs ?? 24 * 3600_000;
   const batchSize = options.batchSize ?? 1000;
   const outbox = outboxView(db);
-  let total = 0;
-  for (;;) {
+  return deleteInBatches(batchSize, async () => {
     const result = await outbox
       .deleteFrom('outbox')
       .where('position', 'in', (eb) =>
@@ -36,8 +36,6 @@ export async function pruneOutbox<DB>(
           .skipLocked(),
       )
       .executeTakeFirst();
-    const deleted = Number(result.numDeletedRows);
-    total += deleted;
-    if (deleted < batchSize) return total;
-  }
+    return result.numDeletedRows;
+  });
 }

@@ -1,5 +1,6 @@
 export { backoffMs, type BackoffOptions } from './backoff.js';
 export { silentLogger, type Logger } from './logger.js';
 export { connect, databaseUrl, type ConnectOptions } from './connect.js';
+export { deleteInBatches } from './delete-in-batches.js';
 export { migrate, MigrationError, type MigrationSet } from './migrate.js';
 export { afterCursor, finishedTransaction, start, type CommitCursor } from './commit-order.js';

@@ -1,3 +1,4 @@
+import { deleteInBatches } from '@acme/postgres';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { deadlinesView } from './table.js';
 
@@ -26,8 +27,7 @@ export async function pruneDeadlines<DB>(
   const deadlines = deadlinesView(db);
   // The expression of the `deadlines_finished` index, so the index serves the search.
   const finishedAt = sql<Date>`coalesce(fired_at, cancelled_at)`;
-  let total = 0;
-  for (;;) {
+  return deleteInBatches(batchSize, async () => {
     const result = await deadlines
       .deleteFrom('deadlines')
       .where('id', 'in', (eb) =>
@@ -41,8 +41,6 @@ export async function pruneDeadlines<DB>(
           .skipLocked(),
       )
       .executeTakeFirst();
-    const deleted = Number(result.numDeletedRows);
-    total += deleted;
-    if (deleted < batchSize) return total;
-  }
+    return result.numDeletedRows;
+  });
 }

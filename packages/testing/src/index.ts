@@ -1,6 +1,6 @@
 // Jest-only helpers (the decider specification) live at '@acme/testing/decider-spec', so that
 // benchmarks and scripts can import this index outside Jest.
-export { consumeUntil, createTopic, deleteTopics } from './kafka.js';
+export { consumeUntil, createTopic, deleteTopics, deleteTopicsWithPrefix } from './kafka.js';
 export { scratchDatabase, type ScratchDatabase } from './scratch-database.js';
 export { eventually, withDeadline, type EventuallyOptions } from './wait.js';
 export {

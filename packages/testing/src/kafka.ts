@@ -49,6 +49,19 @@ export async function createTopic(kafka: Kafka, prefix: string, partitions = 3):
   return topic;
 }
 
+/** Delete every topic whose name starts with `prefix` (a test run's own topics and DLQs). */
+export async function deleteTopicsWithPrefix(kafka: Kafka, prefix: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  let ours: string[];
+  try {
+    ours = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+  } finally {
+    await admin.disconnect();
+  }
+  await deleteTopics(kafka, ours);
+}
+
 export async function deleteTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
   if (topics.length === 0) return;
   const admin = kafka.admin();

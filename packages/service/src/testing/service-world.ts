@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from '@acme/postgres';
 import {
-  deleteTopics,
+  deleteTopicsWithPrefix,
   scratchDatabase,
   stackEnvironment,
   testStack,
@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { createServiceApp } from '../bootstrap.js';
 import { loadConfig, type PlatformConfig } from '../config.js';
-import { contractTopics, EventTap } from './event-tap.js';
+import { EventTap } from './event-tap.js';
 
 export interface ServiceWorldOptions<C extends PlatformConfig> {
   /** `order`, `inventory`, …: also the scratch database's prefix. */
@@ -90,11 +90,7 @@ export async function serviceWorld<C extends PlatformConfig>(
       await app.close();
       await tap.stop();
       await db.destroy();
-      const admin = kafka.admin();
-      await admin.connect();
-      const ours = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-      await admin.disconnect();
-      await deleteTopics(kafka, [...new Set([...ours, ...contractTopics(prefix)])]);
+      await deleteTopicsWithPrefix(kafka, prefix);
       await scratch.drop();
     },
   };
