@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@acme/testing';
-import { PermanentError, pruneInbox, RetriableError, type Handler } from '../src/index.js';
+import { PermanentError, pruneInbox, RetriableError, type Handler, type InboundEvent } from '../src/index.js';
 import { thingV1, thingV2, world, type TestDatabase, type ThingV2, type World } from './support.js';
 
 // Each test joins a consumer group and waits for effects on the real stack.
@@ -308,4 +308,51 @@ test('with batches, handleBatch gets each run of fresh events once, in partition
   );
   expect(runs.flat()).toEqual(notes);
   expect(await effectsFor('set-based', key)).toHaveLength(notes.length);
+});
+
+test('handlers of several types sharing one handleBatch get mixed runs in one call, in partition order', async () => {
+  const calls: string[][] = [];
+  const key = randomUUID();
+  const handleBatch = (events: readonly InboundEvent[]) => {
+    calls.push(events.map((e) => `${e.type === thingV1 ? 'v1' : 'v2'}:${(e.data as { note: string }).note}`));
+    return Promise.resolve();
+  };
+  const handle = (e: InboundEvent) => handleBatch([e]);
+  await w.consumer(
+    [
+      { type: thingV1, handle, handleBatch },
+      { type: thingV2, handle, handleBatch },
+    ],
+    { batchSize: 100 },
+  );
+  // One key, one partition: the types alternate, as a projection's topic interleaves them.
+  const sent = Array.from({ length: 20 }, (_, n) => (n % 2 === 0 ? `v1:${String(n)}` : `v2:${String(n)}`));
+  await w.producer.send({
+    topic: w.topic,
+    acks: -1,
+    messages: sent.map((label, n) => {
+      const note = String(n);
+      const m = label.startsWith('v1')
+        ? w.events.toMessage({
+            type: thingV1,
+            subject: key,
+            data: { orderId: key, amountMinor: n, note },
+            cause: { correlationId: key, causationId: key, hops: 0 },
+          })
+        : w.events.toMessage({
+            type: thingV2,
+            subject: key,
+            data: { orderId: key, amount: { minor: n, currency: 'EUR' }, note },
+            cause: { correlationId: key, causationId: key, hops: 0 },
+          });
+      return { key, value: m.payload, headers: m.headers };
+    }),
+  });
+  await eventually(() => Promise.resolve(calls.flat().length >= sent.length ? true : undefined));
+  expect(calls.flat()).toEqual(sent);
+  // Not one call per type change: runs span both types.
+  expect(
+    calls.some((run) => run.some((e) => e.startsWith('v1')) && run.some((e) => e.startsWith('v2'))),
+  ).toBe(true);
+  expect(calls.length).toBeLessThan(sent.length / 2);
 });

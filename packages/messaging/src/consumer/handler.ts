@@ -37,6 +37,8 @@ export interface Handler<DB = unknown, T = unknown> {
    * Optional set-based form, used when the consumer handles batches (`batchSize > 1`): a run of
    * consecutive events for this handler (duplicates already removed), in partition order, in one
    * transaction — so a projection can write them with one statement instead of one per event.
+   * Handlers of several types that share one `handleBatch` function get one call for a run mixing
+   * their types (a partition of one topic interleaves them), so that function must take any of them.
    */
   handleBatch?(events: readonly InboundEvent<T>[], tx: Transaction<DB>): Promise<void>;
 }

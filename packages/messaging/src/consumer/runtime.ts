@@ -321,6 +321,8 @@ export class MessageConsumer<DB> {
       const fresh = added?.inserted === ids.length ? undefined : new Set(added?.fresh ?? []);
       const isFresh = (id: string) => (fresh ? fresh.delete(id) : true);
       const outcomes: Outcome[] = [];
+      // A run: consecutive events whose only handlers share one `handleBatch` (one handler, or
+      // a projection's handlers of several types), handed over in one call.
       let run: { handler: Handler<DB>; events: InboundEvent[] } | undefined;
       const endRun = async () => {
         if (run) await run.handler.handleBatch?.(run.events, tx);
@@ -335,7 +337,7 @@ export class MessageConsumer<DB> {
         outcomes.push('handled');
         const [only, ...more] = r.handlers;
         if (ready.length > 1 && only?.handleBatch && more.length === 0) {
-          if (run?.handler !== only) {
+          if (run?.handler.handleBatch !== only.handleBatch) {
             await endRun();
             run = { handler: only, events: [] };
           }
