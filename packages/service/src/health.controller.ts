@@ -59,6 +59,17 @@ export class HealthController implements OnModuleDestroy {
             return { brokers: brokers.length, relay: this.platform.relayState ?? 'off' };
           })
           .withTimeout(probeTimeoutMs),
+      ...(this.platform.readModel
+        ? [
+            () => {
+              const session = this.indicators.check('readModel');
+              const model = this.platform.readModel;
+              return model?.schema && model.groups.length > 0
+                ? session.up({ schema: model.schema, groups: model.groups })
+                : session.down('not consuming');
+            },
+          ]
+        : []),
       ...(this.consumer
         ? [
             () => {

@@ -23,7 +23,7 @@ export {
 export { correlationHeader, rootLogger } from './logging.js';
 export { Outbox } from './outbox.js';
 export { PlatformModule } from './platform.module.js';
-export type { ConsumerOptions, PlatformOptions } from './platform.options.js';
+export type { ConsumerOptions, PlatformOptions, ProjectionOptions } from './platform.options.js';
 export { PlatformLifecycle } from './platform.lifecycle.js';
 export {
   CODEC,
@@ -34,4 +34,5 @@ export {
   METRICS,
   OUTBOX,
   PLATFORM_OPTIONS,
+  PROJECTIONS,
 } from './platform.tokens.js';

@@ -3,6 +3,7 @@ import { eventStoreMigrations } from '@acme/event-store';
 import { dlqTopic, messagingMigrations, replayTopic } from '@acme/messaging';
 import { OutboxRelay, outboxMigrations } from '@acme/outbox';
 import { databaseUrl, migrate } from '@acme/postgres';
+import { projectionMigrations, type ProjectionHost } from '@acme/projections';
 import { DeadlineWorker, schedulerMigrations, type DeadlineHandler } from '@acme/scheduler';
 import {
   Inject,
@@ -18,7 +19,14 @@ import type { Kysely } from 'kysely';
 import type { Logger as Pino } from 'pino';
 import type { Registry } from 'prom-client';
 import { lookup } from '@acme/contracts';
-import { DATABASE, DEADLINE_HANDLERS, KAFKA, METRICS, PLATFORM_OPTIONS } from './platform.tokens.js';
+import {
+  DATABASE,
+  DEADLINE_HANDLERS,
+  KAFKA,
+  METRICS,
+  PLATFORM_OPTIONS,
+  PROJECTIONS,
+} from './platform.tokens.js';
 import type { PlatformOptions } from './platform.options.js';
 import { ROOT_LOGGER } from './platform.internal-tokens.js';
 
@@ -33,6 +41,7 @@ export class PlatformLifecycle
 {
   private relay: OutboxRelay | undefined;
   private worker: DeadlineWorker<unknown> | undefined;
+  private projections: ProjectionHost<unknown> | undefined;
 
   constructor(
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
@@ -49,6 +58,19 @@ export class PlatformLifecycle
     return this.relay?.state;
   }
 
+  /** The read model's serving schema and running groups, for readiness (undefined without one). */
+  get readModel(): { schema: string | undefined; groups: string[] } | undefined {
+    const host = this.projections;
+    if (!host) return undefined;
+    let schema: string | undefined;
+    try {
+      schema = host.schema();
+    } catch {
+      schema = undefined; // not started (yet, or any more)
+    }
+    return { schema, groups: host.runningGroups };
+  }
+
   async onModuleInit(): Promise<void> {
     const applied = await migrate(
       this.db,
@@ -56,14 +78,18 @@ export class PlatformLifecycle
       outboxMigrations,
       messagingMigrations,
       schedulerMigrations,
+      ...(this.options.projection ? [projectionMigrations] : []),
       ...(this.options.migrations ?? []),
     );
     if (applied.length > 0) this.logger.info({ applied }, 'database migrated');
     await this.ensureTopics();
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const { service, config } = this.options;
+    // The read model serves from its first query: its generation exists before HTTP listens.
+    this.projections = this.optional(PROJECTIONS) as ProjectionHost<unknown> | undefined;
+    await this.projections?.start();
     if (config.RELAY_ENABLED) {
       this.relay = new OutboxRelay({
         name: service,
@@ -74,7 +100,7 @@ export class PlatformLifecycle
       });
       this.relay.start();
     }
-    const handlers = this.deadlineHandlers();
+    const handlers = this.optional(DEADLINE_HANDLERS) as Record<string, DeadlineHandler<unknown>> | undefined;
     if (handlers) {
       this.worker = new DeadlineWorker({
         db: this.db,
@@ -87,7 +113,7 @@ export class PlatformLifecycle
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([this.worker?.stop(), this.relay?.stop()]);
+    await Promise.all([this.worker?.stop(), this.relay?.stop(), this.projections?.stop()]);
     this.worker = undefined;
     this.relay = undefined;
   }
@@ -98,11 +124,12 @@ export class PlatformLifecycle
     this.logger.info({ signal }, 'service stopped');
   }
 
-  private deadlineHandlers(): Record<string, DeadlineHandler<unknown>> | undefined {
+  /** A provider the app may or may not have (deadline handlers, a read model). */
+  private optional(token: symbol): unknown {
     try {
-      return this.modules.get<Record<string, DeadlineHandler<unknown>>>(DEADLINE_HANDLERS, { strict: false });
+      return this.modules.get(token, { strict: false });
     } catch {
-      return undefined; // the app schedules nothing
+      return undefined;
     }
   }
 
@@ -112,11 +139,15 @@ export class PlatformLifecycle
    * this topic-partition" while leaders are elected; that is retried, not fatal.
    */
   private async ensureTopics(): Promise<void> {
-    const { config, consumes, publishes, service } = this.options;
+    const { config, consumes, publishes, service, projection } = this.options;
     const prefix = config.KAFKA_TOPIC_PREFIX;
     const group = prefix + (consumes?.groupId ?? service);
     const wanted = new Map<string, number>();
-    for (const topic of [...publishes.map((type) => lookup(type).topic), ...(consumes?.topics ?? [])])
+    for (const topic of [
+      ...publishes.map((type) => lookup(type).topic),
+      ...(consumes?.topics ?? []),
+      ...(projection?.spec.topics ?? []),
+    ])
       wanted.set(prefix + topic, config.KAFKA_TOPIC_PARTITIONS);
     // One partition each, as the consumer runtime would create them.
     if (consumes) for (const topic of [dlqTopic(group), replayTopic(group)]) wanted.set(topic, 1);

@@ -2,6 +2,7 @@ import { contracts, contractUpcasters } from '@acme/contracts';
 import { AvroCodec, EventPublisher } from '@acme/messaging';
 import { MessagingModule } from '@acme/messaging/nest';
 import { connect } from '@acme/postgres';
+import { ProjectionHost } from '@acme/projections';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
@@ -18,7 +19,16 @@ import { Outbox } from './outbox.js';
 import { ROOT_LOGGER } from './platform.internal-tokens.js';
 import { PlatformLifecycle } from './platform.lifecycle.js';
 import type { PlatformOptions } from './platform.options.js';
-import { CODEC, CONFIG, DATABASE, KAFKA, METRICS, OUTBOX, PLATFORM_OPTIONS } from './platform.tokens.js';
+import {
+  CODEC,
+  CONFIG,
+  DATABASE,
+  KAFKA,
+  METRICS,
+  OUTBOX,
+  PLATFORM_OPTIONS,
+  PROJECTIONS,
+} from './platform.tokens.js';
 
 /**
  * Everything a service stands on, configured once: its database (migrated at start-up), the Kafka
@@ -103,6 +113,7 @@ export class PlatformModule {
             ),
           ),
       },
+      ...(options.projection ? [projectionHost(options, logger)] : []),
       PlatformLifecycle,
     ];
     return {
@@ -123,6 +134,7 @@ export class PlatformModule {
         KAFKA,
         CODEC,
         OUTBOX,
+        ...(options.projection ? [PROJECTIONS] : []),
         PlatformLifecycle,
       ],
     };
@@ -153,4 +165,31 @@ function consumerModule(options: PlatformOptions, logger: Pino): DynamicModule {
       ...(consumes.maxAttempts === undefined ? {} : { maxAttempts: consumes.maxAttempts }),
     }),
   });
+}
+
+function projectionHost(options: PlatformOptions, logger: Pino): Provider {
+  const { config, projection } = options;
+  if (!projection) throw new Error('unreachable');
+  return {
+    provide: PROJECTIONS,
+    inject: [DATABASE, KAFKA, CODEC, METRICS],
+    useFactory: (db: Kysely<unknown>, kafka: Kafka, codec: AvroCodec, metrics: Registry) =>
+      new ProjectionHost({
+        spec: projection.spec,
+        db,
+        kafka,
+        codec,
+        upcasters: contractUpcasters.steps,
+        prefix: config.KAFKA_TOPIC_PREFIX,
+        metrics,
+        logger: logger.child({ component: 'projection' }),
+        // The deployment's settings win over the app's defaults.
+        ...((config.CONSUMER_BATCH_SIZE ?? projection.batchSize) === undefined
+          ? {}
+          : { batchSize: config.CONSUMER_BATCH_SIZE ?? projection.batchSize }),
+        ...(config.CONSUMER_CONCURRENCY === undefined
+          ? {}
+          : { partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY }),
+      }),
+  };
 }

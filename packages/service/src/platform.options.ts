@@ -1,4 +1,5 @@
 import type { MigrationSet } from '@acme/postgres';
+import type { ProjectionSpec } from '@acme/projections';
 import type { PlatformConfig } from './config.js';
 
 export interface ConsumerOptions {
@@ -23,4 +24,16 @@ export interface PlatformOptions {
   publishes: readonly string[];
   /** Set when the service reacts to events (its `@ConsumeEvent` handlers). */
   consumes?: ConsumerOptions;
+  /**
+   * Set when the service keeps a read model: its generations are consumed, switched and rebuilt
+   * blue/green by a `ProjectionHost` (token `PROJECTIONS`).
+   */
+  projection?: ProjectionOptions;
+}
+
+export interface ProjectionOptions {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any app's Database type
+  spec: ProjectionSpec<any>;
+  /** Messages of one partition per transaction (default 500; CONSUMER_BATCH_SIZE overrides). */
+  batchSize?: number;
 }

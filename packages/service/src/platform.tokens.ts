@@ -19,3 +19,8 @@ export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
  * (e.g. with `useFactory`) and the platform runs a deadline worker for those kinds.
  */
 export const DEADLINE_HANDLERS = Symbol('DEADLINE_HANDLERS');
+/**
+ * The `ProjectionHost` of the app's read model, when `PlatformOptions.projection` is set:
+ * `schema()` names the generation that serves queries; `rebuild()` / `status()` for the admin API.
+ */
+export const PROJECTIONS = Symbol('PROJECTIONS');
