@@ -14,7 +14,7 @@ import { down, loadStackConfig, status, type PartName } from '@acme/stack';
 import { startNativeStack, startSmtpSink, type SmtpSink } from '@acme/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { client } from '../system/api.js';
-import { runLogDir, startSystem, type System } from '../system/system.js';
+import { runLogDir, serviceNames, startSystem, type System } from '../system/system.js';
 import { p50p99, parseMix, Traffic } from '../system/traffic.js';
 
 const positive = (name: string) => (value: string) => {
@@ -54,7 +54,7 @@ let tap: EventTap | undefined;
 let traffic: Traffic | undefined;
 let stopping: Promise<void> | undefined;
 
-const ports = { order: 3001, inventory: 3002, payment: 3003, notification: 3004 } as const;
+const ports = { order: 3001, inventory: 3002, payment: 3003, notification: 3004, analytics: 3005 } as const;
 
 async function main(): Promise<void> {
   const mix = parseMix(options.mix);
@@ -148,11 +148,13 @@ function live(t: Traffic, began: number, mails: number): void {
 
 function printUrls(s: System, jaeger: string, prometheus: string): void {
   console.log('\nThe system is up:');
-  for (const name of ['order', 'inventory', 'payment', 'notification'] as const)
+  for (const name of serviceNames)
     console.log(
       `  ${name.padEnd(13)} ${s.url(name)}   API docs ${s.url(name)}/docs   ready ${s.url(name)}/health/ready   metrics ${s.url(name)}/metrics`,
     );
-  console.log('  analytics     not yet: the read model and dashboard arrive with the analytics issue');
+  console.log(
+    `  Dashboard     ${s.url('analytics')}/dashboard   (live sales, outcomes, saga durations, latest orders)`,
+  );
   console.log(`  Jaeger        ${jaeger}   Prometheus ${prometheus}   SMTP sink ${smtp?.url ?? '-'}`);
   console.log(`\nPlace one yourself:\n  curl -s -XPOST ${s.url('order')}/orders -H 'content-type: application/json' \\
     -d '{"customerId":"c-1","customerEmail":"c1@example.test","lines":[{"sku":"SKU-001","quantity":1,"unitPriceMinor":1999}],"currency":"EUR","paymentToken":"tok_ok"}'`);

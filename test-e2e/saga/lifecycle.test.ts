@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@acme/testing';
+import { sql } from 'kysely';
 import { orderFor } from '../system/api.js';
 import { systemWorld, type SystemWorld } from '../system/world.js';
 
@@ -261,4 +262,68 @@ describe('bad input', () => {
     });
     expect(await count()).toBe(before);
   });
+});
+
+// Last in the file: it checks the read model over every order the tests above placed.
+describe('the read model (analytics)', () => {
+  it('agrees with the write side on every order, and a blue/green rebuild from the topics gives the same rows', async () => {
+    const ids = [
+      ...new Set(world.tap.events.filter((e) => e.type === 'com.acme.order.placed.v2').map((e) => e.subject)),
+    ];
+    expect(ids.length).toBeGreaterThan(200);
+    const written = new Map(
+      await Promise.all(ids.map(async (id) => [id, (await world.api.order(id)).body.status] as const)),
+    );
+    await eventually(
+      async () => {
+        const differ: string[] = [];
+        for (const id of ids) {
+          const view = await world.api.orderView(id);
+          if (view.status !== 200 || view.body.status !== written.get(id))
+            differ.push(`${id}: write side ${String(written.get(id))}, read model ${view.body.status}`);
+        }
+        expect(differ).toEqual([]);
+        return true;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, description: 'the read model to agree with the order service' },
+    );
+
+    const mailsBefore = world.smtp.messages.length;
+    const serving = (await world.api.rebuildStatus()).body.active;
+    if (!serving) throw new Error('analytics serves no generation');
+    const started = await world.api.rebuild();
+    expect(started.status).toBe(202);
+    expect(started.body.generation).toBe(serving.generation + 1);
+    // The old generation serves while the new one is built.
+    expect((await world.api.orderView(ids[0] ?? '')).status).toBe(200);
+    await eventually(
+      async () =>
+        (await world.api.rebuildStatus()).body.active?.generation === started.body.generation
+          ? true
+          : undefined,
+      { timeoutMs: 90_000, intervalMs: 250, description: 'the rebuilt generation to serve' },
+    );
+
+    // Row by row: each table of the rebuilt generation equals the live-built one.
+    const db = world.db('analytics');
+    const digest = async (schema: string, table: string) =>
+      (
+        await sql<{ rows: number; digest: string }>`
+          SELECT count(*)::int AS rows, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest
+          FROM ${sql.table(`${schema}.${table}`)} AS t`.execute(db)
+      ).rows[0];
+    for (const table of ['order_view', 'order_events', 'sales_by_minute', 'product_sales_by_minute'])
+      expect({ table, ...(await digest(started.body.schema, table)) }).toEqual({
+        table,
+        ...(await digest(serving.schema, table)),
+      });
+    // Still serving every order, from the new generation; and nothing re-fired: analytics publishes
+    // nothing, and no e-mail was sent again.
+    for (const id of ids.slice(0, 20))
+      expect((await world.api.orderView(id)).body.status).toBe(written.get(id));
+    const outbox = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox`.execute(db);
+    expect(outbox.rows[0]?.n).toBe(0);
+    expect(world.tap.events.filter((e) => e.envelope.source === '/acme/analytics')).toEqual([]);
+    expect(world.smtp.messages.length).toBe(mailsBefore);
+  }, 240_000);
 });

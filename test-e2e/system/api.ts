@@ -22,6 +22,19 @@ export interface OrderView {
   [key: string]: unknown;
 }
 
+/** An order in the analytics read model (the fields the e2e suites compare). */
+export interface ReadModelOrder {
+  orderId: string;
+  status: OrderView['status'] | 'unknown';
+  [key: string]: unknown;
+}
+
+export interface ReadModelGeneration {
+  generation: number;
+  schema: string;
+  status: string;
+}
+
 export interface StockView {
   sku: string;
   onHand: number;
@@ -49,6 +62,7 @@ export function client(system: Pick<System, 'url' | 'webhookSecret'>) {
   const order = system.url('order');
   const inventory = system.url('inventory');
   const payment = system.url('payment');
+  const analytics = system.url('analytics');
   return {
     placeOrder: (body: PlaceOrderBody | string, headers: Record<string, string> = {}) =>
       call<OrderView>(`${order}/orders`, {
@@ -66,6 +80,15 @@ export function client(system: Pick<System, 'url' | 'webhookSecret'>) {
       }),
     stock: (sku: string) => call<StockView>(`${inventory}/stock/${encodeURIComponent(sku)}`),
     payment: (orderId: string) => call<Record<string, unknown>>(`${payment}/payments/${orderId}`),
+    /** The read model's view of an order (analytics). */
+    orderView: (orderId: string) => call<ReadModelOrder>(`${analytics}/orders/${orderId}`),
+    readModelOrders: (query = '') =>
+      call<{ items: ReadModelOrder[]; nextCursor: string | null }>(`${analytics}/orders${query}`),
+    timeline: (orderId: string) => call<Record<string, unknown>>(`${analytics}/orders/${orderId}/timeline`),
+    outcomes: (query = '') => call<Record<string, unknown>>(`${analytics}/outcomes${query}`),
+    rebuild: () => call<ReadModelGeneration>(`${analytics}/admin/rebuild`, { method: 'POST' }),
+    rebuildStatus: () =>
+      call<{ active?: ReadModelGeneration; building?: ReadModelGeneration }>(`${analytics}/admin/rebuild`),
     /**
      * POST a provider webhook signed as the provider would: `v1=<hex HMAC-SHA256 of
      * "<epoch seconds>.<raw body>">` — written here independently of the payment service's code.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stackEnvironment, type TestStack } from '@acme/testing';
 import { freePort, startService, type ServiceProcess } from './service-process.js';
 
-export const serviceNames = ['order', 'inventory', 'payment', 'notification'] as const;
+export const serviceNames = ['order', 'inventory', 'payment', 'notification', 'analytics'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 /** Each service's own database, as the stack creates them. */
@@ -12,6 +12,7 @@ export const defaultDatabases: Record<ServiceName, string> = {
   inventory: 'inventory',
   payment: 'payments',
   notification: 'notifications',
+  analytics: 'analytics',
 };
 
 export interface SystemOptions {
@@ -45,7 +46,7 @@ export interface System {
 }
 
 /**
- * The four lifecycle services, each its own OS process from its built output, started in parallel
+ * The five services, each its own OS process from its built output, started in parallel
  * and ready (`/health/ready`) when this resolves. `stop` shuts each down gracefully (SIGTERM).
  */
 export async function startSystem(options: SystemOptions): Promise<System> {
@@ -70,6 +71,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     inventory: {},
     payment: { PAYMENT_WEBHOOK_SECRET: webhookSecret },
     notification: { SMTP_URL: options.smtpUrl },
+    analytics: {},
   };
   const started: ServiceProcess[] = [];
   const settled = await Promise.allSettled(

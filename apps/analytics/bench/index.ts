@@ -1,0 +1,1 @@
+export { rebuildBenchmark, rebuildCases, type RebuildBenchSizes } from './rebuild.js';
