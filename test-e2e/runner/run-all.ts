@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { down, endpoints, loadStackConfig, status, up, type PartName } from '@acme/stack';
+import { down, endpoints, ensureChromium, loadStackConfig, status, up, type PartName } from '@acme/stack';
 import { stackFromEnvironment } from '@acme/testing';
 
 interface StepResult {
@@ -51,6 +51,11 @@ async function main(): Promise<number> {
   );
   await step('lint', () => command('pnpm', ['-s', 'turbo', 'run', 'lint', '--output-logs=errors-only'], env));
   await step('format', () => command('pnpm', ['-s', 'prettier', '--check', '--log-level=warn', '.'], env));
+  // The dashboard's test drives a real headless Chromium.
+  await step('browser (Chromium for the dashboard test)', async () => {
+    await ensureChromium();
+    return { passed: 1, failed: 0 };
+  });
   await step('jest (unit, integration, e2e)', () => jest(env));
   return finish();
 }

@@ -5,3 +5,4 @@ export type { PartName } from './parts/part.js';
 export { createParts, down, partNames, reset, StackUpError, status, stopPlan, up } from './stack.js';
 export type { PartStatus, Renderer, UpOutcome } from './stack.js';
 export { repoRoot } from './paths.js';
+export { chromiumPath, ensureChromium } from './browser.js';

@@ -13,11 +13,11 @@ import { realpathSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { connect } from '@acme/postgres';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { cliProgram, processIo, runProgram, UsageError, type CliIo as BaseIo } from '@acme/cli';
+import { InvalidArgumentError, type Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { replayTopic } from './consumer/dead-letter.js';
-import { errorMessage } from './errors.js';
 import {
   InvalidSelectionError,
   listDeadLetters,
@@ -28,20 +28,12 @@ import {
 } from './replay.js';
 
 /** Where the CLI reads its environment and writes its output (the process's, unless a test says). */
-export interface CliIo {
-  env: Readonly<Record<string, string | undefined>>;
-  out(text: string): void;
-  err(text: string): void;
+export interface CliIo extends BaseIo {
   /** Who runs it, for the audit's `requestedBy` default (`cli:<user>`); default: the OS user. */
   user?: string;
 }
 
-export const exitCodes = { ok: 0, failed: 1, usage: 2 } as const;
-
-/** Wrong usage: a missing flag or variable, a bad value, an empty selection. Exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { exitCodes, UsageError } from '@acme/cli';
 
 interface SelectionFlags {
   database: string;
@@ -71,17 +63,8 @@ interface ReplayFlags extends SelectionFlags {
  *   await buildProgram(io).parseAsync(['list', '--database', 'inventory', '--group', 'inventory'], { from: 'user' });
  */
 export function buildProgram(io: CliIo = processIo()): Command {
-  const program = new Command('dlq')
+  const program = cliProgram('dlq', io)
     .description('List and replay the messages a consumer group parked on its dead-letter topic.')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => {
-        io.out(text);
-      },
-      writeErr: (text) => {
-        io.err(text);
-      },
-    })
     .showHelpAfterError('(run with --help for usage)');
 
   withSelection(program.command('list'))
@@ -157,23 +140,8 @@ export function buildProgram(io: CliIo = processIo()): Command {
  * @example
  *   process.exitCode = await runDlq(process.argv.slice(2));
  */
-export async function runDlq(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  try {
-    await buildProgram(io).parseAsync([...argv], { from: 'user' });
-    return exitCodes.ok;
-  } catch (error) {
-    // Commander has already printed its message (or the help it was asked for).
-    if (error instanceof CommanderError)
-      return ['commander.helpDisplayed', 'commander.version'].includes(error.code)
-        ? exitCodes.ok
-        : exitCodes.usage;
-    if (error instanceof UsageError || error instanceof InvalidSelectionError) {
-      io.err(`dlq: ${error.message}\n`);
-      return exitCodes.usage;
-    }
-    io.err(`dlq: ${errorMessage(error)}\n`);
-    return exitCodes.failed;
-  }
+export function runDlq(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  return runProgram(buildProgram(io), argv, io, { usageErrors: [InvalidSelectionError] });
 }
 
 function withSelection(command: Command): Command {
@@ -275,14 +243,6 @@ function table(rows: readonly DeadLetterSummary[]): string {
 function clip(text: string, max: number): string {
   const line = text.replace(/\s+/g, ' ');
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
-function processIo(): CliIo {
-  return {
-    env: process.env,
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  };
 }
 
 function isEntryPoint(): boolean {

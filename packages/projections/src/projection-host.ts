@@ -1,4 +1,4 @@
-import { MessageConsumer, type AvroCodec, type UpcastStep } from '@acme/messaging';
+import { MessageConsumer, type AvroCodec, type Handler, type UpcastStep } from '@acme/messaging';
 import { deleteInBatches, silentLogger, type Logger } from '@acme/postgres';
 import type { Admin, Kafka } from 'kafkajs';
 import { sql, type Kysely, type Transaction } from 'kysely';
@@ -377,7 +377,7 @@ export class ProjectionHost<DB> {
       topics: this.topics,
       db: o.db,
       codec: o.codec,
-      handlers: o.spec.handlers(row.schema_name),
+      handlers: serialised(o.spec.handlers(row.schema_name), row.schema_name),
       fromBeginning: true,
       batchSize: o.batchSize ?? 500,
       ...(o.upcasters ? { upcasters: o.upcasters } : {}),
@@ -459,6 +459,40 @@ export class ProjectionHost<DB> {
     }
     return this.admin;
   }
+}
+
+/**
+ * The handlers, each transaction first taking a lock of the generation: partitions are consumed
+ * concurrently, and a read model's rows are shared across them (an order's row is written from
+ * three topics, a minute's counters by every order in it), so batches that lock them in different
+ * orders would deadlock. Decoding and fetching still overlap; the writes take turns. Handlers that
+ * shared a `handleBatch` still share one (the runtime batches them together).
+ */
+function serialised<DB>(handlers: readonly Handler<DB, never>[], schema: string): Handler<DB, never>[] {
+  const lock = (tx: Transaction<DB>) =>
+    sql`SELECT pg_advisory_xact_lock(hashtext(${`projection-writes:${schema}`}))`.execute(tx);
+  const batches = new Map<unknown, Handler<DB, never>['handleBatch']>();
+  return handlers.map((h) => {
+    const batch = h.handleBatch?.bind(h);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- its identity is the key; never called
+    const shared: unknown = h.handleBatch;
+    let handleBatch = batches.get(shared);
+    if (batch && !handleBatch) {
+      handleBatch = async (events, tx) => {
+        await lock(tx);
+        await batch(events, tx);
+      };
+      batches.set(shared, handleBatch);
+    }
+    return {
+      ...h,
+      handle: async (event, tx) => {
+        await lock(tx);
+        await h.handle(event, tx);
+      },
+      ...(handleBatch ? { handleBatch } : {}),
+    };
+  });
 }
 
 function info(row: GenerationRow): GenerationInfo {

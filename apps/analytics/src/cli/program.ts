@@ -9,18 +9,15 @@
  * The service is at ANALYTICS_URL (default http://127.0.0.1:3005) unless `--url` says otherwise.
  * Exit codes: 0 done, 1 failed (service unreachable, erroring, or the deadline passed), 2 usage.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { cliProgram, runProgram, type CliIo as BaseIo } from '@acme/cli';
+import { InvalidArgumentError, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 
-export interface CliIo {
-  env: Readonly<Record<string, string | undefined>>;
-  out(text: string): void;
-  err(text: string): void;
+export interface CliIo extends BaseIo {
   /** Draw a live bar (a terminal); otherwise print a line every few seconds. */
   tty?: boolean;
 }
 
-export const exitCodes = { ok: 0, failed: 1, usage: 2 } as const;
 export const defaultAnalyticsUrl = 'http://127.0.0.1:3005';
 
 interface Generation {
@@ -61,17 +58,7 @@ function seconds(text: string): number {
 }
 
 export function buildProgram(io: CliIo): Command {
-  const program = new Command('analytics')
-    .description('Analytics service tools.')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => {
-        io.out(text);
-      },
-      writeErr: (text) => {
-        io.err(text);
-      },
-    });
+  const program = cliProgram('analytics', io).description('Analytics service tools.');
   program
     .command('rebuild')
     .description(
@@ -171,17 +158,7 @@ async function call(
   }
 }
 
-/** Run the program; resolves to the exit code (errors are printed to `io.err`). */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  try {
-    await buildProgram(io).parseAsync([...argv], { from: 'user' });
-    return exitCodes.ok;
-  } catch (error) {
-    if (error instanceof CommanderError)
-      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
-        ? exitCodes.ok
-        : exitCodes.usage;
-    io.err(`analytics: ${error instanceof Error ? error.message : String(error)}\n`);
-    return exitCodes.failed;
-  }
+/** Run the program; resolves to the exit code (0 done, 1 failed, 2 wrong usage). */
+export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  return runProgram(buildProgram(io), argv, io);
 }

@@ -10,20 +10,11 @@
  * 2 wrong usage or input refused by the service (nothing added).
  */
 import { readFile } from 'node:fs/promises';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { cliProgram, runProgram, UsageError, type CliIo } from '@acme/cli';
+import { InvalidArgumentError, type Command } from 'commander';
 
-export interface CliIo {
-  env: Readonly<Record<string, string | undefined>>;
-  out(text: string): void;
-  err(text: string): void;
-}
-
-export const exitCodes = { ok: 0, failed: 1, usage: 2 } as const;
+export type { CliIo } from '@acme/cli';
 export const defaultInventoryUrl = 'http://127.0.0.1:3002';
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 class FailedError extends Error {
   override readonly name = 'FailedError';
@@ -62,17 +53,7 @@ function positiveInteger(text: string): number {
 
 /** The `inventory` program, wired to `io`; errors are thrown (not exited on) for `runCli`. */
 export function buildProgram(io: CliIo): Command {
-  const program = new Command('inventory')
-    .description('Inventory service tools.')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => {
-        io.out(text);
-      },
-      writeErr: (text) => {
-        io.err(text);
-      },
-    });
+  const program = cliProgram('inventory', io).description('Inventory service tools.');
   program
     .command('seed')
     .description('Add stock to SKUs through POST /admin/stock (all or none).')
@@ -95,20 +76,9 @@ export function buildProgram(io: CliIo): Command {
   return program;
 }
 
-/** Run the program; resolves to the exit code (errors are printed to `io.err`). */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  try {
-    await buildProgram(io).parseAsync([...argv], { from: 'user' });
-    return exitCodes.ok;
-  } catch (error) {
-    if (error instanceof CommanderError)
-      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
-        ? exitCodes.ok
-        : exitCodes.usage;
-    const message = error instanceof Error ? error.message : String(error);
-    io.err(`inventory seed: ${message}\n`);
-    return error instanceof UsageError ? exitCodes.usage : exitCodes.failed;
-  }
+/** Run the program; resolves to the exit code (0 added, 1 failed, 2 wrong usage or refused input). */
+export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  return runProgram(buildProgram(io), argv, io);
 }
 
 function fromFlags({ sku = [], quantity = [] }: SeedFlags): SeedItem[] {
