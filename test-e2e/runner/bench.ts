@@ -2,7 +2,7 @@
  * `pnpm bench <name> [--rounds N]` from the repository root: every benchmark of every package, by
  * name (`pnpm bench --list`). Each package also runs its own with `pnpm --filter <pkg> bench`.
  */
-import { rebuildBenchmark } from '@acme/analytics/bench';
+import { projectionBenchmark, rebuildBenchmark } from '@acme/analytics/bench';
 import { appendBenchmark } from '@acme/event-store/bench';
 import { codecBenchmark, consumerBenchmark } from '@acme/messaging/bench';
 import { relayBenchmark } from '@acme/outbox/bench';
@@ -18,4 +18,5 @@ await benchMain({
   codec: codecBenchmark,
   lifecycle: lifecycleBenchmark,
   rebuild: rebuildBenchmark,
+  projection: projectionBenchmark,
 });

@@ -1,5 +1,5 @@
-/** `pnpm --filter @acme/analytics bench [rebuild] [--rounds N]`. */
+/** `pnpm --filter @acme/analytics bench [rebuild|projection] [--rounds N]`. */
 import { benchMain } from '@acme/testing/bench';
-import { rebuildBenchmark } from './index.js';
+import { projectionBenchmark, rebuildBenchmark } from './index.js';
 
-await benchMain({ rebuild: rebuildBenchmark });
+await benchMain({ rebuild: rebuildBenchmark, projection: projectionBenchmark });

@@ -28,14 +28,14 @@ const topics = ['order.events', 'inventory.events', 'payment.events'] as const;
 const skus = ['SKU-004711-RED-M', 'SKU-010042-BLUE-XL', 'SKU-133700-GREEN-S', 'SKU-200001-BLACK-L'];
 const start = Date.parse('2026-11-23T09:00:00Z');
 
-interface Produced {
+export interface Produced {
   type: EventType;
   subject: string;
   data: unknown;
 }
 
 /** The events of order `n`: mostly confirmed, some out of stock, some declined, some cancelled later. */
-function saga(n: number): Produced[] {
+export function saga(n: number): Produced[] {
   const orderId = `bench-${String(n).padStart(7, '0')}`;
   const at = start + n * 40; // 25 orders a second: the backlog spans many minutes
   const lines = [0, 1].map((i) => ({
