@@ -7,6 +7,7 @@
  * statement (and transaction) per 500 rows. No Kafka, no decoding: only what Postgres does.
  */
 import { randomUUID } from 'node:crypto';
+import { lookup } from '@acme/contracts';
 import type { InboundEvent } from '@acme/messaging';
 import { connect } from '@acme/postgres';
 import { scratchDatabase, type TestStack } from '@acme/testing';
@@ -28,13 +29,6 @@ export interface ProjectionBenchSizes {
 
 export const defaultProjectionSizes: ProjectionBenchSizes = { orders: 15_000, partitions: 6, batch: 500 };
 
-const topicOf = (type: string) =>
-  type.startsWith('com.acme.order.')
-    ? 'order.events'
-    : type.startsWith('com.acme.inventory.')
-      ? 'inventory.events'
-      : 'payment.events';
-
 /** The events' own time: the data's timestamp field (StockInsufficient has none: just after placement). */
 function timeOf(data: Record<string, unknown>, placedAt: number): number {
   for (const [key, value] of Object.entries(data))
@@ -53,7 +47,7 @@ export function projectionBatches(sizes: ProjectionBenchSizes): InboundEvent<nev
     for (const { type, subject, data } of saga(n)) {
       const fields = data as Record<string, unknown>;
       if (typeof fields.placedAt === 'number') placedAt = fields.placedAt;
-      const topic = topicOf(type);
+      const topic = lookup(type).topic;
       const partition = n % sizes.partitions;
       const key = `${topic}/${String(partition)}`;
       const stream = streams.get(key) ?? [];

@@ -1,16 +1,9 @@
 // Hand-built InboundEvents of the order lifecycle, as the consumer runtime would hand them over.
-import type { EventDataByType } from '@acme/contracts';
+import { lookup, type EventDataByType } from '@acme/contracts';
 import type { InboundEvent } from '@acme/messaging';
 import { randomUUID } from 'node:crypto';
 
 type Type = keyof EventDataByType;
-
-const topicOf = (type: string) =>
-  type.startsWith('com.acme.order.')
-    ? 'order.events'
-    : type.startsWith('com.acme.inventory.')
-      ? 'inventory.events'
-      : 'payment.events';
 
 let offset = 0;
 
@@ -37,7 +30,7 @@ export function inbound<T extends Type>(
       hops: 0,
     },
     group: 'analytics.g1',
-    topic: topicOf(type),
+    topic: lookup(type).topic,
     partition: 0,
     offset: String(offset++),
     cause: { correlationId: 'x', causationId: id, hops: 1 },
