@@ -4,6 +4,7 @@ export { pruneDeadlines, type PruneDeadlinesOptions } from './prune.js';
 export {
   cancelDeadline,
   DeadlineRequestError,
+  holdDeadline,
   schedule,
   type DeadlineRef,
   type ScheduleOutcome,

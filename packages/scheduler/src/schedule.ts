@@ -93,6 +93,32 @@ export async function cancelDeadline<DB>(
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * Lock the pending deadline (kind, key) for the rest of the caller's transaction, before touching
+ * what its firing would touch: a worker claiming it meanwhile skips it (and finds it settled later),
+ * and a worker already firing it is waited for. Without this, a transaction that changes the
+ * deadline's subject first and cancels the deadline after can deadlock with the worker, which
+ * holds the deadline and then changes the subject. Returns whether a pending deadline was there.
+ *
+ * @example
+ *   await holdDeadline(tx, { kind: 'order.timeout', key: orderId }); // then append, then cancelDeadline
+ */
+export async function holdDeadline<DB>(tx: Kysely<DB> | Transaction<DB>, ref: DeadlineRef): Promise<boolean> {
+  // Outside a transaction the lock would end with the statement: a caller's mistake, not a no-op.
+  if (!tx.isTransaction) throw new DeadlineRequestError("holdDeadline needs the caller's transaction");
+  validateRef(ref);
+  const row = await deadlinesView(tx)
+    .selectFrom('deadlines')
+    .select('id')
+    .where('kind', '=', ref.kind)
+    .where('key', '=', ref.key)
+    .where('fired_at', 'is', null)
+    .where('cancelled_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 function validateRef(ref: DeadlineRef): void {
   if (typeof ref.kind !== 'string' || ref.kind === '')
     throw new DeadlineRequestError('kind must be a non-empty string');

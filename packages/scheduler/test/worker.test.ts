@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import {
   cancelDeadline,
   DeadlineWorker,
+  holdDeadline,
   schedule,
   type Deadline,
   type DeadlineHandler,
@@ -296,5 +297,37 @@ describe('DeadlineWorker', () => {
     });
     // A worker that is never started needs no stop; fireNext works on it directly.
     expect(await worker.fireNext()).toBe('none');
+  });
+});
+
+describe('holdDeadline', () => {
+  it('keeps a due deadline from firing while the holder changes its subject and cancels it, without a deadlock', async () => {
+    const fired: string[] = [];
+    await schedule(scratch.db, { kind: 'held', key: 'h1', dueAt: inMs(-1000) });
+    const worker = new DeadlineWorker<TestDatabase>({
+      db: scratch.db,
+      kinds: {
+        held: (deadline) => {
+          fired.push(deadline.key);
+          return Promise.resolve();
+        },
+      },
+    });
+    await scratch.db.transaction().execute(async (tx) => {
+      expect(await holdDeadline(tx, { kind: 'held', key: 'h1' })).toBe(true);
+      // A worker's round meanwhile skips the held row rather than waiting on it.
+      expect(await worker.fireNext()).toBe('none');
+      expect(await cancelDeadline(tx, { kind: 'held', key: 'h1' })).toBe(true);
+    });
+    expect(await worker.fireNext()).toBe('none');
+    expect(fired).toEqual([]);
+    expect((await deadlineRow(scratch.db, 'held', 'h1'))?.cancelled_at).toBeInstanceOf(Date);
+  });
+
+  it('says when there is nothing pending to hold, and refuses to run outside a transaction', async () => {
+    await scratch.db.transaction().execute(async (tx) => {
+      expect(await holdDeadline(tx, { kind: 'held', key: 'never-scheduled' })).toBe(false);
+    });
+    await expect(holdDeadline(scratch.db, { kind: 'held', key: 'h1' })).rejects.toThrow(/transaction/);
   });
 });

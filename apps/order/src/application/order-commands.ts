@@ -1,5 +1,6 @@
 import { handleCommand, type CommandOutcome, type Executor } from '@acme/event-store';
 import type { Cause } from '@acme/messaging';
+import { holdDeadline } from '@acme/scheduler';
 import { OUTBOX, type Outbox } from '@acme/service';
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -10,7 +11,7 @@ import {
   type OrderState,
 } from '../domain/index.js';
 import { toIntegrationEvents } from './integration-events.js';
-import { followDeadline } from './order-deadline.js';
+import { followDeadline, ORDER_TIMEOUT } from './order-deadline.js';
 
 export type OrderOutcome = CommandOutcome<OrderState, OrderEvent>;
 
@@ -24,6 +25,10 @@ export class OrderCommands {
   constructor(@Inject(OUTBOX) private readonly outbox: Outbox) {}
 
   async execute(db: Executor, orderId: string, command: OrderCommand, cause: Cause): Promise<OrderOutcome> {
+    // In a caller's transaction (a reply from inventory or payment, the deadline worker), lock the
+    // order's deadline before the stream: the worker firing it holds the deadline and then appends,
+    // and a reply that appended first and cancelled the deadline after would deadlock with it.
+    if (db.isTransaction) await holdDeadline(db, { kind: ORDER_TIMEOUT, key: orderId });
     return handleCommand(db, {
       decider: orderDecider,
       streamId: orderStreamId(orderId),
