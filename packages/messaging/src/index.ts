@@ -45,4 +45,4 @@ export {
   type PatternMatcher,
   type PatternValue,
 } from './filter/index.js';
-export { pruneInbox } from './inbox.js';
+export { forgetConsumer, pruneInbox } from './inbox.js';

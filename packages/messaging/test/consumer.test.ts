@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@acme/testing';
-import { PermanentError, pruneInbox, RetriableError, type Handler, type InboundEvent } from '../src/index.js';
+import {
+  forgetConsumer,
+  PermanentError,
+  pruneInbox,
+  RetriableError,
+  type Handler,
+  type InboundEvent,
+} from '../src/index.js';
 import { thingV1, thingV2, world, type TestDatabase, type ThingV2, type World } from './support.js';
 
 // Each test joins a consumer group and waits for effects on the real stack.
@@ -266,6 +273,20 @@ test('pruneInbox removes only rows older than the horizon', async () => {
   expect((await w.db.selectFrom('inbox').select('message_id').execute()).map((r) => r.message_id)).toEqual([
     'new',
   ]);
+});
+
+test('forgetConsumer removes every inbox row of that group and only those', async () => {
+  await w.db
+    .insertInto('inbox')
+    .values([
+      ...['a', 'b', 'c'].map((id) => ({ consumer: 'gone', message_id: id })),
+      { consumer: 'kept', message_id: 'a' },
+    ])
+    .execute();
+  expect(await forgetConsumer(w.db, 'gone', 2)).toBe(3);
+  const rows = await w.db.selectFrom('inbox').select(['consumer', 'message_id']).execute();
+  expect(rows.filter((r) => r.consumer === 'gone')).toEqual([]);
+  expect(rows).toContainEqual({ consumer: 'kept', message_id: 'a' });
 });
 
 test('with batches, handleBatch gets each run of fresh events once, in partition order', async () => {

@@ -1,5 +1,11 @@
-import { MessageConsumer, type AvroCodec, type Handler, type UpcastStep } from '@acme/messaging';
-import { deleteInBatches, silentLogger, type Logger } from '@acme/postgres';
+import {
+  forgetConsumer,
+  MessageConsumer,
+  type AvroCodec,
+  type Handler,
+  type UpcastStep,
+} from '@acme/messaging';
+import { silentLogger, type Logger } from '@acme/postgres';
 import type { Admin, Kafka } from 'kafkajs';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { Gauge, type Registry } from 'prom-client';
@@ -348,14 +354,7 @@ export class ProjectionHost<DB> {
       });
       if (!dropped) continue;
       // What only that generation's consumer group used: its inbox rows and committed offsets.
-      await deleteInBatches(
-        5_000,
-        async () =>
-          (
-            await sql`DELETE FROM inbox WHERE ctid = ANY (ARRAY(
-              SELECT ctid FROM inbox WHERE consumer = ${row.group_id} LIMIT 5000))`.execute(this.db)
-          ).numAffectedRows ?? 0n,
-      );
+      await forgetConsumer(this.db, row.group_id);
       await (await this.connectedAdmin()).deleteGroups([row.group_id]).catch((error: unknown) => {
         this.log.warn(
           { group: row.group_id, err: error },
