@@ -9,7 +9,15 @@ import { silentLogger, type Logger } from '@acme/postgres';
 import type { Admin, Kafka } from 'kafkajs';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { Gauge, type Registry } from 'prom-client';
-import { caughtUp, committedOffsets, logBounds, positionOf, type Position } from './offsets.js';
+import {
+  caughtUp,
+  committedOffsets,
+  logBounds,
+  positionOf,
+  type LogBounds,
+  type PartitionOffsets,
+  type Position,
+} from './offsets.js';
 import { ProgressMeter, type RebuildProgress } from './progress.js';
 import type { ProjectionSpec } from './projection.js';
 import { projectionsView, type GenerationRow, type GenerationStatus } from './tables.js';
@@ -118,8 +126,14 @@ export class ProjectionHost<DB> {
 
   /** The schema of the serving generation. Ask per query: a rebuild switches it at run time. */
   schema(): string {
-    if (!this.activeRow) throw new Error(`read model ${this.name} is not started`);
-    return this.activeRow.schema_name;
+    const schema = this.servingSchema;
+    if (schema === undefined) throw new Error(`read model ${this.name} is not started`);
+    return schema;
+  }
+
+  /** The serving schema, or undefined before start-up (for readiness). */
+  get servingSchema(): string | undefined {
+    return this.activeRow?.schema_name;
   }
 
   /** Consumer groups this instance runs now (for readiness). */
@@ -217,11 +231,8 @@ export class ProjectionHost<DB> {
       .where('generation', '=', generation)
       .executeTakeFirst();
     if (!row) throw new Error(`read model ${this.name} has no generation ${String(generation)}`);
-    const admin = await this.connectedAdmin();
-    return positionOf(
-      await committedOffsets(admin, row.group_id, this.topics),
-      await logBounds(admin, this.topics),
-    );
+    const { committed, bounds } = await this.offsets(row.group_id);
+    return positionOf(committed, bounds);
   }
 
   /** Reconcile now (serialised with the periodic runs). */
@@ -283,15 +294,13 @@ export class ProjectionHost<DB> {
 
   /** Measure the generation being built; switch to it once it has caught up with the serving one. */
   private async advance(building: GenerationRow, active: GenerationRow | undefined): Promise<void> {
-    const admin = await this.connectedAdmin();
-    const bounds = await logBounds(admin, this.topics);
-    const candidate = await committedOffsets(admin, building.group_id, this.topics);
+    const { committed: candidate, bounds } = await this.offsets(building.group_id);
     const progress = this.meterOf(building.generation).sample(positionOf(candidate, bounds));
     this.progress.set(building.generation, progress);
     this.gauges?.lag.set({ projection: this.name }, progress.lag);
     this.gauges?.rate.set({ projection: this.name }, progress.messagesPerSecond ?? 0);
     const reference = active
-      ? await committedOffsets(admin, active.group_id, this.topics)
+      ? await committedOffsets(await this.connectedAdmin(), active.group_id, this.topics)
       : new Map<string, bigint>();
     if (caughtUp(candidate, reference, bounds)) await this.switchTo(building);
   }
@@ -432,11 +441,18 @@ export class ProjectionHost<DB> {
   }
 
   private async measure(row: GenerationRow): Promise<RebuildProgress> {
+    const { committed, bounds } = await this.offsets(row.group_id);
+    return this.meterOf(row.generation).sample(positionOf(committed, bounds));
+  }
+
+  /** What a consumer group has committed, and the topics' log bounds to measure it against. */
+  private async offsets(groupId: string): Promise<{ committed: PartitionOffsets; bounds: LogBounds }> {
     const admin = await this.connectedAdmin();
-    const bounds = await logBounds(admin, this.topics);
-    return this.meterOf(row.generation).sample(
-      positionOf(await committedOffsets(admin, row.group_id, this.topics), bounds),
-    );
+    const [committed, bounds] = await Promise.all([
+      committedOffsets(admin, groupId, this.topics),
+      logBounds(admin, this.topics),
+    ]);
+    return { committed, bounds };
   }
 
   private meterOf(generation: number): ProgressMeter {

@@ -61,14 +61,7 @@ export class PlatformLifecycle
   /** The read model's serving schema and running groups, for readiness (undefined without one). */
   get readModel(): { schema: string | undefined; groups: string[] } | undefined {
     const host = this.projections;
-    if (!host) return undefined;
-    let schema: string | undefined;
-    try {
-      schema = host.schema();
-    } catch {
-      schema = undefined; // not started (yet, or any more)
-    }
-    return { schema, groups: host.runningGroups };
+    return host && { schema: host.servingSchema, groups: host.runningGroups };
   }
 
   async onModuleInit(): Promise<void> {

@@ -69,9 +69,9 @@ export class OrdersQueryController {
   @ApiOkResponse({ description: '{ orderId, correlationIds, events: [...] }' })
   @ApiNotFoundResponse({ description: 'No event about this order was seen' })
   async timeline(@Param('id') orderId: string): Promise<Timeline> {
-    const base = this.config.JAEGER_UI_URL.replace(/\/+$/, '');
+    // The config has no trailing slash on the URL.
     const timeline = await getTimeline(this.readModel.db, this.readModel.schema(), orderId, {
-      traceUrl: (traceId) => `${base}/trace/${traceId}`,
+      traceUrl: (traceId) => `${this.config.JAEGER_UI_URL}/trace/${traceId}`,
     });
     if (!timeline) throw new NotFoundException(`no order ${orderId}`);
     return timeline;
