@@ -1,10 +1,6 @@
-import 'reflect-metadata';
-import { startService } from '@acme/service';
-import { AppModule } from './app.module.js';
-import { analyticsConfigSchema } from './config.js';
+// Telemetry first: its hooks must be in place before the modules it instruments (http, express,
+// pg) are loaded, so the service is imported only once it has started.
+import { startTelemetry } from '@acme/telemetry/sdk';
 
-await startService('analytics', analyticsConfigSchema, (config) => AppModule.register(config), {
-  title: 'Analytics service',
-  description:
-    'The read model of the order lifecycle (orders, timelines, sales, saga outcomes), rebuilt blue/green, and a live dashboard at /dashboard.',
-});
+await startTelemetry({ service: 'analytics', entry: import.meta.url });
+await import('./service.js');

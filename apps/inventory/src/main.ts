@@ -1,9 +1,6 @@
-import 'reflect-metadata';
-import { startService } from '@acme/service';
-import { AppModule } from './app.module.js';
-import { inventoryConfigSchema } from './config.js';
+// Telemetry first: its hooks must be in place before the modules it instruments (http, express,
+// pg) are loaded, so the service is imported only once it has started.
+import { startTelemetry } from '@acme/telemetry/sdk';
 
-await startService('inventory', inventoryConfigSchema, (config) => AppModule.register(config), {
-  title: 'Inventory service',
-  description: 'Stock per SKU; reserves all lines of an order or none, releases them on cancellation.',
-});
+await startTelemetry({ service: 'inventory', entry: import.meta.url });
+await import('./service.js');

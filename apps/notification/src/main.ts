@@ -1,9 +1,6 @@
-import 'reflect-metadata';
-import { startService } from '@acme/service';
-import { AppModule } from './app.module.js';
-import { notificationConfigSchema } from './config.js';
+// Telemetry first: its hooks must be in place before the modules it instruments (http, express,
+// pg) are loaded, so the service is imported only once it has started.
+import { startTelemetry } from '@acme/telemetry/sdk';
 
-await startService('notification', notificationConfigSchema, (config) => AppModule.register(config), {
-  title: 'Notification service',
-  description: 'E-mails about the order lifecycle, once per event and recipient, over SMTP.',
-});
+await startTelemetry({ service: 'notification', entry: import.meta.url });
+await import('./service.js');

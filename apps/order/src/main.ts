@@ -1,9 +1,6 @@
-import 'reflect-metadata';
-import { startService } from '@acme/service';
-import { AppModule } from './app.module.js';
-import { orderConfigSchema } from './config.js';
+// Telemetry first: its hooks must be in place before the modules it instruments (http, express,
+// pg) are loaded, so the service is imported only once it has started.
+import { startTelemetry } from '@acme/telemetry/sdk';
 
-await startService('order', orderConfigSchema, (config) => AppModule.register(config), {
-  title: 'Order service',
-  description: 'Places, cancels and ships orders; follows inventory and payment to confirm or cancel them.',
-});
+await startTelemetry({ service: 'order', entry: import.meta.url });
+await import('./service.js');

@@ -1,11 +1,6 @@
-import 'reflect-metadata';
-import { startService } from '@acme/service';
-import { AppModule } from './app.module.js';
-import { paymentConfigSchema } from './config.js';
+// Telemetry first: its hooks must be in place before the modules it instruments (http, express,
+// pg) are loaded, so the service is imported only once it has started.
+import { startTelemetry } from '@acme/telemetry/sdk';
 
-await startService('payment', paymentConfigSchema, (config) => AppModule.register(config), {
-  title: 'Payment service',
-  description:
-    'Charges an order once its stock is reserved, refunds it when the order is cancelled, and settles ' +
-    "asynchronous payments from the provider's HMAC-signed webhooks.",
-});
+await startTelemetry({ service: 'payment', entry: import.meta.url });
+await import('./service.js');

@@ -1,9 +1,10 @@
+import { activeTraceparent } from '@acme/telemetry';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { ConcurrencyError, InvalidAppendError, type ExpectedVersion } from './errors.js';
 import type { Event, RecordedEvent } from './event.js';
 import { store, type Executor } from './executor.js';
-import { activeTraceparent, type EventMetadata } from './metadata.js';
+import type { EventMetadata } from './metadata.js';
 
 export interface AppendOptions {
   /** The kind of aggregate the stream holds ("order", "sku"). */

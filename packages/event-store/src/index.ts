@@ -18,7 +18,7 @@ export {
 } from './errors.js';
 export type { Event, RecordedEvent } from './event.js';
 export type { Executor } from './executor.js';
-export { activeTraceparent, type EventMetadata } from './metadata.js';
+export { type EventMetadata } from './metadata.js';
 export { eventStoreMigrations } from './migrations/index.js';
 export { readAll, readStream, type ReadAllPage, type ReadStreamOptions } from './read.js';
 export type { EventStoreDatabase } from './schema.js';

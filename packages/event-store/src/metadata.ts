@@ -1,5 +1,3 @@
-import { trace } from '@opentelemetry/api';
-
 /** What every event carries besides its data. */
 export interface EventMetadata {
   /** The id shared by everything one original request caused (an order's whole saga). */
@@ -11,12 +9,4 @@ export interface EventMetadata {
   /** Version of the shape of `data`, for upcasting on read. */
   schemaVersion: number;
   [extra: string]: unknown;
-}
-
-/** The W3C `traceparent` of the active span, or undefined outside a (valid) span. */
-export function activeTraceparent(): string | undefined {
-  const context = trace.getActiveSpan()?.spanContext();
-  if (!context || !trace.isSpanContextValid(context)) return undefined;
-  const flags = context.traceFlags.toString(16).padStart(2, '0');
-  return `00-${context.traceId}-${context.spanId}-${flags}`;
 }

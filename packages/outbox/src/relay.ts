@@ -4,6 +4,7 @@ import { connect } from '@acme/postgres';
 import type { Kafka, Message } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
+import { endSpan, headersWithSendSpan, startSendSpan } from '@acme/telemetry';
 import { backoffMs, silentLogger, type BackoffOptions, type Logger } from '@acme/postgres';
 
 const defaultBackoff: BackoffOptions = { baseMs: 200, maxMs: 30_000 };
@@ -351,14 +352,29 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     return { sent, failed, outage: sent.length === 0 };
   }
 
+  /**
+   * One produce request. Each message gets a send span (a child of the span that wrote its row),
+   * named in its `relay_traceparent` header so the consumer can link to it.
+   */
   private async send(rows: PendingRow[]): Promise<void> {
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...groupBy(rows, (row) => row.topic)].map(([topic, group]) => ({
-        topic,
-        messages: group.map((row): Message => ({ key: row.key, value: row.payload, headers: row.headers })),
-      })),
-    });
+    const sends = rows.map((row) => ({ row, span: startSendSpan(row) }));
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...groupBy(sends, ({ row }) => row.topic)].map(([topic, group]) => ({
+          topic,
+          messages: group.map(({ row, span }): Message => ({
+            key: row.key,
+            value: row.payload,
+            headers: headersWithSendSpan(row.headers, span),
+          })),
+        })),
+      });
+    } catch (error) {
+      for (const { span } of sends) endSpan(span, error);
+      throw error;
+    }
+    for (const { span } of sends) endSpan(span);
   }
 
   private async pruneWhenDue(): Promise<void> {

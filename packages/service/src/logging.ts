@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { logMixin } from '@acme/telemetry';
 import { pino, type Logger as Pino } from 'pino';
 import type { PlatformConfig } from './config.js';
 
@@ -9,9 +10,12 @@ export const correlationHeader = 'x-correlation-id';
 
 const redact = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["webhook-signature"]'];
 
-/** The service's root logger: JSON lines with `service`, for code outside the request cycle. */
+/**
+ * The service's root logger: JSON lines with `service`, plus the active trace's `traceId`/`spanId`
+ * and the fields of the message being handled (`correlationId`, `subject` = the order id, …).
+ */
 export function rootLogger(service: string, config: Pick<PlatformConfig, 'LOG_LEVEL'>): Pino {
-  return pino({ name: service, level: config.LOG_LEVEL, base: { service }, redact });
+  return pino({ name: service, level: config.LOG_LEVEL, base: { service }, redact, mixin: logMixin });
 }
 
 /**

@@ -17,6 +17,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import type { Logger as Pino } from 'pino';
+import { flushTelemetry } from '@acme/telemetry';
 import type { Registry } from 'prom-client';
 import { lookup } from '@acme/contracts';
 import {
@@ -113,6 +114,8 @@ export class PlatformLifecycle
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     await this.db.destroy();
+    // The spans of the last seconds, before the process exits.
+    await flushTelemetry();
     // The last step of a graceful stop: HTTP drained, consumer committed, relay and worker done.
     this.logger.info({ signal }, 'service stopped');
   }

@@ -10,6 +10,8 @@ export const ORDER_TIMEOUT = 'order.timeout';
 /** What the deadline remembers of the order's request: the timeout continues its correlation. */
 export interface OrderTimeoutPayload {
   correlationId: string;
+  /** The trace of the request that placed the order: its timeout joins that trace. */
+  traceparent?: string;
 }
 
 /**
@@ -26,7 +28,10 @@ export async function followDeadline(
   for (const event of events) {
     const key = event.data.orderId;
     if (event.type === 'OrderPlaced') {
-      const payload: OrderTimeoutPayload = { correlationId: cause.correlationId };
+      const payload: OrderTimeoutPayload = {
+        correlationId: cause.correlationId,
+        ...(cause.traceparent ? { traceparent: cause.traceparent } : {}),
+      };
       await schedule(tx, {
         kind: ORDER_TIMEOUT,
         key,

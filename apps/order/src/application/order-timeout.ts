@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startCause } from '@acme/messaging';
+import { continueTrace } from '@acme/telemetry';
 import type { Deadline, DeadlineHandler } from '@acme/scheduler';
 import type { OrderCommands } from './order-commands.js';
 import { ORDER_TIMEOUT, type OrderTimeoutPayload } from './order-deadline.js';
@@ -14,20 +15,31 @@ import { ORDER_TIMEOUT, type OrderTimeoutPayload } from './order-deadline.js';
 export function orderDeadlineHandlers(commands: OrderCommands): Record<string, DeadlineHandler<unknown>> {
   return {
     [ORDER_TIMEOUT]: async (deadline: Deadline, tx) => {
-      const commandId = randomUUID();
-      const cause = startCause(commandId, correlationOf(deadline) ?? commandId);
-      await commands.execute(
-        tx,
-        deadline.key,
-        { type: 'ExpireOrder', data: {}, metadata: { now: Date.now() } },
-        cause,
+      const placedBy = payloadOf(deadline);
+      await continueTrace(
+        'order.timeout',
+        placedBy.traceparent,
+        async (traceparent) => {
+          const commandId = randomUUID();
+          const cause = startCause(commandId, placedBy.correlationId ?? commandId, traceparent);
+          await commands.execute(
+            tx,
+            deadline.key,
+            { type: 'ExpireOrder', data: {}, metadata: { now: Date.now() } },
+            cause,
+          );
+        },
+        { 'acme.order_id': deadline.key },
       );
     },
   };
 }
 
-/** The correlation id of the request that placed the order, so its timeout joins the same story. */
-function correlationOf(deadline: Deadline): string | undefined {
+/** The correlation id and trace of the request that placed the order: its timeout joins them. */
+function payloadOf(deadline: Deadline): Partial<OrderTimeoutPayload> {
   const payload = deadline.payload as Partial<OrderTimeoutPayload> | null;
-  return typeof payload?.correlationId === 'string' ? payload.correlationId : undefined;
+  return {
+    ...(typeof payload?.correlationId === 'string' ? { correlationId: payload.correlationId } : {}),
+    ...(typeof payload?.traceparent === 'string' ? { traceparent: payload.traceparent } : {}),
+  };
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-export type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead_lettered';
+export const messageOutcomes = ['handled', 'duplicate', 'skipped', 'dead_lettered'] as const;
+export type Outcome = (typeof messageOutcomes)[number];
 
 export interface ConsumerMetrics {
   messages: Counter<'group' | 'type' | 'outcome'>;

@@ -1,6 +1,14 @@
 import { backoffMs, type BackoffOptions, type Logger } from '@acme/outbox';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { context, ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
+import {
+  endSpan,
+  relayTraceparentHeader,
+  startProcessSpan,
+  traceparentOf,
+  withLogFields,
+} from '@acme/telemetry';
 import { Registry } from 'prom-client';
 import type { AvroCodec } from '../codec.js';
 import { envelopeFromHeaders, headerString } from '../envelope.js';
@@ -8,7 +16,7 @@ import { CycleError, errorClass, errorMessage, isRetriable } from '../errors.js'
 import { messagingView } from '../tables.js';
 import { DeadLetterWriter, dlqTopic, reasonOf, replayTopic, type Failure } from './dead-letter.js';
 import type { Handler, InboundEvent, UpcastStep } from './handler.js';
-import { consumerMetrics, type ConsumerMetrics, type Outcome } from './metrics.js';
+import { consumerMetrics, messageOutcomes, type ConsumerMetrics, type Outcome } from './metrics.js';
 import { Router, type Subscription } from './routing.js';
 
 export interface MessageConsumerOptions<DB> {
@@ -50,6 +58,8 @@ interface Ready<DB> {
   event: InboundEvent;
   handlers: Handler<DB>[];
   dlqId?: string;
+  /** Handling this message: a child of the span that caused it, linked to the relay's send. */
+  span: Span;
 }
 type Prepared<DB> = { kind: 'skip'; message: KafkaMessage } | Ready<DB>;
 
@@ -152,6 +162,7 @@ export class MessageConsumer<DB> {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.onBatch(payload),
     });
+    this.zeroCounters();
     this.log.info({ group: groupId, topics, types: this.router.types }, 'consumer started');
   }
 
@@ -239,9 +250,23 @@ export class MessageConsumer<DB> {
     if (envelope.hops > this.hopLimit) throw new CycleError(envelope.hops, this.hopLimit);
     const dlqId =
       topic === replayTopic(this.groupId) ? headerString(message.headers, 'replay_dlq_id') : undefined;
+    const span = startProcessSpan({
+      topic,
+      partition,
+      offset: message.offset,
+      group: this.groupId,
+      id: envelope.id,
+      type: envelope.type,
+      traceparent: envelope.traceparent,
+      relayTraceparent: headerString(message.headers, relayTraceparentHeader),
+    });
+    // What the handler publishes continues the trace from this span (the incoming context when
+    // no SDK records spans).
+    const traceparent = traceparentOf(span.spanContext()) ?? envelope.traceparent;
     return {
       kind: 'ready',
       message,
+      span,
       handlers: route.filtered ? subscriptions.map((s) => s.handler) : route.handlers,
       event: {
         type: route.type,
@@ -255,7 +280,7 @@ export class MessageConsumer<DB> {
           correlationId: envelope.correlationid,
           causationId: envelope.id,
           hops: envelope.hops + 1,
-          ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+          ...(traceparent ? { traceparent } : {}),
         },
       },
       ...(dlqId ? { dlqId } : {}),
@@ -288,7 +313,11 @@ export class MessageConsumer<DB> {
       if (entry.kind === 'ready') {
         const done = await this.attempt(payload, entry.message, () => this.deliver([entry]));
         if (!done.ok) {
-          if ('aborted' in done) return false;
+          if ('aborted' in done) {
+            endSpan(entry.span, 'retried later or abandoned', { 'acme.outcome': 'retry' });
+            return false;
+          }
+          endSpan(entry.span, done.failure.error, { 'acme.outcome': 'dead_lettered' });
           await this.park(payload, entry.message, done.failure);
           continue;
         }
@@ -304,7 +333,7 @@ export class MessageConsumer<DB> {
    */
   private async deliver(ready: Ready<DB>[]): Promise<void> {
     const started = performance.now();
-    const outcomes = await this.options.db.transaction().execute(async (tx) => {
+    const outcomes = await this.transact(ready, async (tx) => {
       const ids = ready.map((r) => r.event.envelope.id);
       // One statement and two parameters whatever the batch size.
       // One statement, two parameters, one row back: the count, and the new ids only when some
@@ -345,7 +374,9 @@ export class MessageConsumer<DB> {
           continue;
         }
         await endRun();
-        for (const handler of r.handlers) await handler.handle(r.event, tx);
+        await this.within(r, async () => {
+          for (const handler of r.handlers) await handler.handle(r.event, tx);
+        });
       }
       await endRun();
       const replayed = ready.flatMap((r) => (r.dlqId === undefined ? [] : [BigInt(r.dlqId)]));
@@ -361,6 +392,7 @@ export class MessageConsumer<DB> {
     const seconds = (performance.now() - started) / 1000 / ready.length;
     const counts = new Map<string, number>();
     ready.forEach((r, i) => {
+      endSpan(r.span, undefined, { 'acme.outcome': outcomes[i] ?? 'handled' });
       const key = `${r.event.type}\u0000${outcomes[i] ?? 'handled'}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
       this.durationOf(r.event.type).observe(seconds);
@@ -369,6 +401,39 @@ export class MessageConsumer<DB> {
       const [type = '', outcome = 'handled'] = key.split('\u0000');
       this.metrics.messages.inc({ group: this.groupId, type, outcome }, n);
     }
+  }
+
+  /**
+   * The delivery transaction. A failure of a single message is recorded on its span, which stays
+   * open for the retry; a failed batch is about to be retried message by message, so it says nothing
+   * about any one of them.
+   */
+  private async transact<T>(ready: Ready<DB>[], work: (tx: Transaction<DB>) => Promise<T>): Promise<T> {
+    try {
+      return await this.options.db.transaction().execute(work);
+    } catch (error) {
+      if (ready.length === 1) ready[0]?.span.recordException(asException(error));
+      throw error;
+    }
+  }
+
+  /**
+   * Run a handler as part of its message's span, with the message's correlation id, subject (the
+   * order id on saga topics) and trace ids on every log line it writes.
+   */
+  private within<T>(ready: Ready<DB>, work: () => Promise<T>): Promise<T> {
+    const { envelope } = ready.event;
+    return context.with(trace.setSpan(ROOT_CONTEXT, ready.span), () =>
+      withLogFields(
+        {
+          correlationId: envelope.correlationid,
+          subject: envelope.subject,
+          messageId: envelope.id,
+          eventType: envelope.type,
+        },
+        work,
+      ),
+    );
   }
 
   /**
@@ -449,6 +514,8 @@ export class MessageConsumer<DB> {
         topic,
         partition,
         offset: message.offset,
+        correlationId: headerString(message.headers, 'correlationid'),
+        subject: headerString(message.headers, 'ce_subject'),
         reason: failure.reason,
         errorClass: errorClass(failure.error),
         error: errorMessage(failure.error),
@@ -495,6 +562,18 @@ export class MessageConsumer<DB> {
     return child;
   }
 
+  /**
+   * Every series of the group's counters exists from the start, at 0: a rate over a counter that
+   * appears at 1 misses that first count, and a dashboard shows 0 retries rather than no data.
+   */
+  private zeroCounters(): void {
+    for (const type of this.router.types) {
+      this.metrics.retries.inc({ group: this.groupId, type }, 0);
+      for (const outcome of messageOutcomes)
+        this.metrics.messages.inc({ group: this.groupId, type, outcome }, 0);
+    }
+  }
+
   private count(type: string | undefined, outcome: Outcome): void {
     this.metrics.messages.inc({ group: this.groupId, type: type ?? 'unknown', outcome });
   }
@@ -508,4 +587,8 @@ export class MessageConsumer<DB> {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+}
+
+function asException(error: unknown): Error | string {
+  return error instanceof Error ? error : String(error);
 }
