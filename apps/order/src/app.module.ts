@@ -5,6 +5,7 @@ import { OrderCommands } from './application/order-commands.js';
 import { OrderEventHandlers } from './application/order-event-handlers.js';
 import { orderDeadlineHandlers } from './application/order-timeout.js';
 import { PlaceOrderHandler } from './application/place-order.js';
+import { SagaMetrics } from './application/saga-metrics.js';
 import type { OrderConfig } from './config.js';
 import { OrdersController } from './http/orders.controller.js';
 import { orderMigrations } from './infrastructure/migrations/index.js';
@@ -30,6 +31,7 @@ export class AppModule {
       ],
       controllers: [OrdersController],
       providers: [
+        SagaMetrics,
         OrderCommands,
         PlaceOrderHandler,
         OrderEventHandlers,

@@ -5,10 +5,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as NestPino } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
+import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type PlatformConfig } from './config.js';
 import { jsonBody } from '@acme/http';
+import { httpMetrics, MeteredExpressAdapter } from './http-metrics.js';
 import { ROOT_LOGGER } from './platform.internal-tokens.js';
+import { METRICS } from './platform.tokens.js';
 
 export interface ServiceAppOptions {
   /** Shown in the OpenAPI document. */
@@ -18,8 +21,9 @@ export interface ServiceAppOptions {
 }
 
 /**
- * The Nest app of a service, configured the way every service is: pino logs, JSON bodies up to
- * HTTP_BODY_LIMIT_BYTES (parser errors → 400), the OpenAPI document at `/docs` (JSON at
+ * The Nest app of a service, configured the way every service is: pino logs, HTTP request metrics
+ * on the METRICS registry (`http_requests_total`, `http_request_duration_seconds`), JSON bodies up
+ * to HTTP_BODY_LIMIT_BYTES (parser errors → 400), the OpenAPI document at `/docs` (JSON at
  * `/docs/json`), shutdown hooks. Not listening yet: `runService` listens; tests may call
  * `app.listen(0)` themselves.
  */
@@ -32,8 +36,14 @@ export async function createServiceApp(
   // instead of Nest exiting the process on its own.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class; a literal is how Nest itself takes them
   const nestOptions: NestApplicationOptions = { bufferLogs: true, bodyParser: false, abortOnError: false };
-  const app = await NestFactory.create<NestExpressApplication>(module, nestOptions);
+  const app = await NestFactory.create<NestExpressApplication>(
+    module,
+    new MeteredExpressAdapter(),
+    nestOptions,
+  );
   app.useLogger(app.get(NestPino));
+  // Before the body parser: a body it refuses is an answer of the API too.
+  app.use(httpMetrics(app.get<Registry>(METRICS)));
   app.use(...jsonBody(config.HTTP_BODY_LIMIT_BYTES));
   app.set('x-powered-by', false);
   const document = SwaggerModule.createDocument(

@@ -21,6 +21,7 @@ export {
   type RawBodyRequest,
 } from '@acme/http';
 export { correlationHeader, rootLogger } from './logging.js';
+export { counter, histogram, Registry, type Counter, type Histogram } from './metrics.js';
 export { Outbox } from './outbox.js';
 export { PlatformModule } from './platform.module.js';
 export type { ConsumerOptions, PlatformOptions, ProjectionOptions } from './platform.options.js';

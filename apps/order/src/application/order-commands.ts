@@ -12,25 +12,38 @@ import {
 } from '../domain/index.js';
 import { toIntegrationEvents } from './integration-events.js';
 import { followDeadline, ORDER_TIMEOUT } from './order-deadline.js';
+import { SagaMetrics } from './saga-metrics.js';
 
 export type OrderOutcome = CommandOutcome<OrderState, OrderEvent>;
 
 /**
  * The one way a command reaches an order: load → decide → append, then — in the same transaction —
  * the integration events into the outbox and the deadline kept in step. Given an event handler's or
- * the deadline worker's transaction, it joins it. Domain errors pass through untouched.
+ * the deadline worker's transaction, it joins it. Domain errors pass through untouched. The sagas
+ * it ends are counted in the saga metrics.
  */
 @Injectable()
 export class OrderCommands {
-  constructor(@Inject(OUTBOX) private readonly outbox: Outbox) {}
+  constructor(
+    @Inject(OUTBOX) private readonly outbox: Outbox,
+    @Inject(SagaMetrics) private readonly sagas: SagaMetrics,
+  ) {}
 
   async execute(db: Executor, orderId: string, command: OrderCommand, cause: Cause): Promise<OrderOutcome> {
     // In a caller's transaction (a reply from inventory or payment, the deadline worker), lock the
     // order's deadline before the stream: the worker firing it holds the deadline and then appends,
     // and a reply that appended first and cancelled the deadline after would deadlock with it.
     if (db.isTransaction) await holdDeadline(db, { kind: ORDER_TIMEOUT, key: orderId });
-    return handleCommand(db, {
-      decider: orderDecider,
+    // The order as decide saw it on the attempt that was kept (a conflict decides again).
+    let before: OrderState = orderDecider.initialState();
+    const outcome = await handleCommand(db, {
+      decider: {
+        ...orderDecider,
+        decide: (c, state) => {
+          before = state;
+          return orderDecider.decide(c, state);
+        },
+      },
       streamId: orderStreamId(orderId),
       command,
       correlationId: cause.correlationId,
@@ -40,5 +53,11 @@ export class OrderCommands {
         await followDeadline(tx, events, cause);
       },
     });
+    // On our own connection handleCommand has committed by now. In a caller's transaction (an event
+    // handler's, the deadline worker's) the commit is still to come, and kysely has no post-commit
+    // hook: should that transaction roll back after this handler (a later message of the batch
+    // failing, the commit itself failing), the saga is counted now and again when it is redone.
+    if (!outcome.replayed) this.sagas.observe(before, outcome.events);
+    return outcome;
   }
 }

@@ -34,7 +34,15 @@ export interface OrderLine {
   unitPriceMinor: number;
 }
 
-export type CancellationReason = 'stock-insufficient' | 'payment-failed' | 'customer-request' | 'timeout';
+/** Why an order was cancelled: every reason, so a caller can enumerate them (metrics, mappings). */
+export const cancellationReasons = [
+  'stock-insufficient',
+  'payment-failed',
+  'customer-request',
+  'timeout',
+] as const;
+
+export type CancellationReason = (typeof cancellationReasons)[number];
 
 /** A customer placed an order; the deadline starts running. */
 export type OrderPlaced = Event<

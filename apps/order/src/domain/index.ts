@@ -33,6 +33,7 @@ export {
   OrderValidationError,
 } from './errors.js';
 export {
+  cancellationReasons,
   orderEventTypes,
   type AdditionalPaymentReceived,
   type CancellationReason,

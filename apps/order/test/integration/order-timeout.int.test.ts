@@ -3,6 +3,7 @@ import {
   call,
   deadlineOf,
   eventTypes,
+  metricValue,
   orderTotal,
   placeOrder,
   seedCatalogue,
@@ -41,6 +42,9 @@ it('cancels an order not confirmed by its deadline, and takes a late charge with
   const deadline = await deadlineOf(world, orderId);
   expect(deadline?.fired_at).not.toBeNull();
   expect(deadline?.cancelled_at).toBeNull();
+  expect(await metricValue(world, 'saga_outcomes_total', { outcome: 'cancelled', reason: 'timeout' })).toBe(
+    1,
+  );
 
   // The charge the customer's bank confirmed too late: recorded, never a confirmation, no error.
   const late = await world.tap.publish({

@@ -4,6 +4,7 @@ import {
   call,
   deadlineOf,
   eventTypes,
+  metricValue,
   orderBody,
   orderTotal,
   placeOrder,
@@ -144,6 +145,54 @@ describe('placing an order', () => {
     expect(ship.status).toBe(409);
     expect(ship.body).toMatchObject({ status: 'cancelled' });
     expect(ship.body.message).toMatch(/not confirmed/);
+  });
+});
+
+describe('metrics', () => {
+  const outcomes = (outcome: string, reason: string) =>
+    metricValue(world, 'saga_outcomes_total', { outcome, reason });
+
+  it('count each saga outcome once, with its reason and duration', async () => {
+    const before = {
+      confirmed: await outcomes('confirmed', 'none'),
+      stock: await outcomes('cancelled', 'stock-insufficient'),
+      customer: await outcomes('cancelled', 'customer-request'),
+      durations: await metricValue(world, 'saga_duration_seconds_count', { outcome: 'confirmed' }),
+    };
+    // Every reason is there from the start, counted or not.
+    expect(await (await fetch(`${world.url}/metrics`)).text()).toMatch(
+      /saga_outcomes_total\{outcome="cancelled",reason="timeout"[^}]*\} \d+/,
+    );
+
+    const confirmedId = await placeOrder(world);
+    await reserved(confirmedId);
+    await charged(confirmedId);
+    await world.tap.waitFor('com.acme.order.confirmed.v1', confirmedId);
+    const outOfStockId = await placeOrder(world);
+    await world.tap.publish({
+      type: 'com.acme.inventory.stock-insufficient.v1',
+      subject: outOfStockId,
+      data: { orderId: outOfStockId, shortages: [{ sku: skus.a, requested: 2, available: 0 }] },
+    });
+    await world.tap.waitFor('com.acme.order.cancelled.v1', outOfStockId);
+    // The customer cancels the confirmed order: its saga ended at the confirmation.
+    expect((await call(world, 'POST', `/orders/${confirmedId}/cancel`)).status).toBe(200);
+
+    expect(await outcomes('confirmed', 'none')).toBe(before.confirmed + 1);
+    expect(await outcomes('cancelled', 'stock-insufficient')).toBe(before.stock + 1);
+    expect(await outcomes('cancelled', 'customer-request')).toBe(before.customer);
+    expect(await metricValue(world, 'saga_duration_seconds_count', { outcome: 'confirmed' })).toBe(
+      before.durations + 1,
+    );
+  });
+
+  it('count HTTP requests by route pattern, not by order id', async () => {
+    const orderId = await placeOrder(world);
+    await call(world, 'GET', `/orders/${orderId}`);
+    const text = await (await fetch(`${world.url}/metrics`)).text();
+    expect(text).toMatch(/http_requests_total\{method="POST",route="\/orders",status="201"[^}]*\} \d+/);
+    expect(text).toMatch(/http_requests_total\{method="GET",route="\/orders\/:id",status="200"[^}]*\} \d+/);
+    expect(text).not.toContain(orderId);
   });
 });
 

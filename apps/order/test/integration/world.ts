@@ -119,3 +119,23 @@ export async function deadlineOf(world: OrderWorld, orderId: string) {
     { due_at: Date; fired_at: Date | null; cancelled_at: Date | null; payload: unknown } | undefined
   >;
 }
+
+/**
+ * The value of one series on the service's /metrics (0 when absent): `labels` must all match, the
+ * series may carry more (`service`).
+ */
+export async function metricValue(
+  world: OrderWorld,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const text = await (await fetch(`${world.url}/metrics`)).text();
+  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
+  const line = text
+    .split('\n')
+    .find(
+      (l) =>
+        l.startsWith(`${name}{`) && wanted.every((pair) => l.slice(0, l.lastIndexOf('}')).includes(pair)),
+    );
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf('}') + 1));
+}
