@@ -6,3 +6,12 @@ export { createParts, down, partNames, reset, StackUpError, status, stopPlan, up
 export type { PartStatus, Renderer, UpOutcome } from './stack.js';
 export { repoRoot } from './paths.js';
 export { chromiumPath, ensureChromium } from './browser.js';
+export {
+  dashboardQueries,
+  dashboardsDir,
+  flatPanels,
+  knownMetrics,
+  metricNames,
+  readDashboards,
+} from './dashboards.js';
+export type { Dashboard, DashboardPanel, DashboardQuery, QueryIntervals } from './dashboards.js';

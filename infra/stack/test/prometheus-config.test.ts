@@ -1,10 +1,11 @@
 /**
  * The Prometheus configurations and rules, checked by Prometheus's own `promtool` (Debian's
  * `prometheus` package, which `pnpm stack up` installs): the native file as the stack manager
- * renders it, the compose file as docker-compose mounts it, and the alerting rules both load.
+ * renders it, the compose file as docker-compose mounts it, and the alerting rules both load, with
+ * their unit tests (infra/prometheus/tests) and runbook (infra/prometheus/RUNBOOK.md).
  */
-import { spawnSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -17,35 +18,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { endpoints, loadStackConfig, type StackConfig } from '../src/config.js';
+import { knownMetrics, metricNames } from '../src/dashboards.js';
 import { PrometheusPart } from '../src/parts/prometheus.js';
 import { renderTemplate } from '../src/parts/template.js';
 import { repoRoot } from '../src/paths.js';
+import { promtool } from './promtool.js';
 
 const root = repoRoot();
 const rulesDir = join(root, 'infra/prometheus/rules');
 const ruleFiles = readdirSync(rulesDir)
   .filter((f) => f.endsWith('.yml'))
   .map((f) => join(rulesDir, f));
+const ruleTests = join(root, 'infra/prometheus/tests/rules.test.yml');
+const runbook = 'infra/prometheus/RUNBOOK.md';
 
-interface PromtoolResult {
-  args: string[];
-  status: number | null;
-  output: string;
+interface AlertRule {
+  alert: string;
+  expr: string;
+  annotations?: Record<string, string>;
 }
 
-/** Run promtool; a missing promtool fails the test (never skips it) and says how to get one. */
-function promtool(...args: string[]): PromtoolResult {
-  const result = spawnSync('promtool', args, { encoding: 'utf8', timeout: 30_000 });
-  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-    throw new Error(
-      'promtool is not on PATH. Run `pnpm stack up` (it apt-installs Debian\'s "prometheus" package, ' +
-        'which ships /usr/bin/promtool), or install it yourself: sudo apt-get install -y prometheus',
-    );
-  }
-  if (result.error) throw result.error;
-  // On failure Jest prints this whole object: the command and promtool's stdout + stderr.
-  return { args, status: result.status, output: `${result.stdout}${result.stderr}` };
-}
+const alerts: AlertRule[] = ruleFiles.flatMap((file) =>
+  (parse(readFileSync(file, 'utf8')) as { groups: { rules: (AlertRule | { record: string })[] }[] }).groups
+    .flatMap((g) => g.rules)
+    .filter((r): r is AlertRule => 'alert' in r),
+);
 
 /** Exposes the part's real configuration step (render the template, create directories). */
 class PreparedPrometheus extends PrometheusPart {
@@ -58,6 +55,7 @@ interface PromConfig {
   rule_files?: string[];
   scrape_configs?: {
     job_name: string;
+    honor_labels?: boolean;
     static_configs?: { targets: string[] }[];
     file_sd_configs?: { files: string[] }[];
   }[];
@@ -97,6 +95,8 @@ describe('infra/prometheus/prometheus.native.yml, rendered by the stack manager'
     const jobs = new Map(yaml.scrape_configs?.map((j) => [j.job_name, j]));
     expect(jobs.get('prometheus')?.static_configs).toEqual([{ targets: ['127.0.0.1:29090'] }]);
     expect(jobs.get('services')?.file_sd_configs?.[0]?.files).toEqual([`${targetsDir}/*.json`]);
+    // The apps' own `service` label wins over the target file's (not renamed exported_service).
+    expect(jobs.get('services')?.honor_labels).toBe(true);
   });
 
   it('passes `promtool check config`, loading every rule file and a registered target', () => {
@@ -137,38 +137,66 @@ describe('infra/prometheus/rules', () => {
     expect(result.output).not.toContain('FAILED');
   });
 
-  it('fires ScrapeTargetDown for a target down one minute (`promtool test rules`)', () => {
-    const tests = join(dir, 'stack-rules.test.yml');
-    writeFileSync(
-      tests,
-      stringify({
-        rule_files: ruleFiles,
-        evaluation_interval: '15s',
-        tests: [
-          {
-            interval: '15s',
-            input_series: [
-              { series: 'up{job="services",instance="127.0.0.1:9464"}', values: '0x8' },
-              { series: 'up{job="prometheus",instance="127.0.0.1:19090"}', values: '1x8' },
-            ],
-            alert_rule_test: [
-              { eval_time: '30s', alertname: 'ScrapeTargetDown', exp_alerts: [] },
-              {
-                eval_time: '90s',
-                alertname: 'ScrapeTargetDown',
-                exp_alerts: [
-                  {
-                    exp_labels: { severity: 'warning', job: 'services', instance: '127.0.0.1:9464' },
-                    exp_annotations: { summary: 'services target 127.0.0.1:9464 is down' },
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      }),
+  it('passes its unit tests (`promtool test rules`)', () => {
+    expect(promtool('test', 'rules', ruleTests)).toMatchObject({ status: 0 });
+  });
+
+  it('has unit tests in which every alert fires, and in which it must stay quiet', () => {
+    const tests = (
+      parse(readFileSync(ruleTests, 'utf8')) as {
+        tests: { alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] }[];
+      }
+    ).tests.flatMap((t) => t.alert_rule_test ?? []);
+    // An expectation of no alerts (`exp_alerts: []` or none) is a case where the alert must stay quiet.
+    const firing = new Set(tests.filter((t) => (t.exp_alerts ?? []).length > 0).map((t) => t.alertname));
+    const quiet = new Set(tests.filter((t) => (t.exp_alerts ?? []).length === 0).map((t) => t.alertname));
+    const names = alerts.map((a) => a.alert).sort();
+    expect({ neverFiring: names.filter((a) => !firing.has(a)) }).toEqual({ neverFiring: [] });
+    expect({ neverQuiet: names.filter((a) => !quiet.has(a)) }).toEqual({ neverQuiet: [] });
+  });
+
+  it('fails those unit tests when an alert is loosened (they have teeth)', () => {
+    // A copy of rules/ and tests/ side by side, as the test file's `../rules/*.yml` expects, with
+    // the dead-letter alert's threshold raised so the poison message of its test no longer fires it.
+    cpSync(rulesDir, join(dir, 'rules'), { recursive: true });
+    mkdirSync(join(dir, 'tests'));
+    cpSync(ruleTests, join(dir, 'tests', 'rules.test.yml'));
+    const platform = join(dir, 'rules', 'platform.yml');
+    const text = readFileSync(platform, 'utf8');
+    const loosened = text.replace('(messaging_dlq_depth) > 0', '(messaging_dlq_depth) > 1');
+    expect(loosened).not.toBe(text);
+    writeFileSync(platform, loosened);
+    const result = promtool('test', 'rules', join(dir, 'tests', 'rules.test.yml'));
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('alertname: DeadLetterQueueNotEmpty');
+  });
+
+  it('gives every alert a summary, a description and a runbook section that exists', () => {
+    const text = readFileSync(join(root, runbook), 'utf8');
+    // GitHub's heading anchors for these one-word headings: the heading in lower case.
+    const sections = new Set([...text.matchAll(/^## (.+)$/gm)].map((m) => (m[1] ?? '').trim().toLowerCase()));
+    for (const { alert, annotations = {} } of alerts) {
+      const { summary = '', description = '' } = annotations;
+      expect({ alert, summary: summary !== '', description: description !== '' }).toEqual({
+        alert,
+        summary: true,
+        description: true,
+      });
+      expect({ alert, runbook: annotations.runbook }).toEqual({
+        alert,
+        runbook: `${runbook}#${alert.toLowerCase()}`,
+      });
+      expect({ alert, section: sections.has(alert.toLowerCase()) }).toEqual({ alert, section: true });
+    }
+  });
+
+  it('uses only metrics the services and Prometheus expose (a typo would never fire)', () => {
+    const unknown = alerts.flatMap(({ alert, expr }) =>
+      metricNames(expr)
+        .filter((m) => !knownMetrics.has(m))
+        .map((metric) => ({ alert, metric })),
     );
-    expect(promtool('test', 'rules', tests)).toMatchObject({ status: 0 });
+    expect(unknown).toEqual([]);
   });
 });
 
@@ -177,6 +205,11 @@ describe('infra/prometheus/prometheus.compose.yml', () => {
 
   it('passes `promtool check config` as docker-compose mounts it', () => {
     expect(promtool('check', 'config', composeConfig)).toMatchObject({ status: 0 });
+  });
+
+  it("keeps the apps' own `service` label (honor_labels), as the native file does", () => {
+    const yaml = parse(readFileSync(composeConfig, 'utf8')) as PromConfig;
+    expect(yaml.scrape_configs?.find((j) => j.job_name === 'services')?.honor_labels).toBe(true);
   });
 
   it('loads the real rules from where docker-compose mounts them', () => {
