@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stackEnvironment, type TestStack } from '@acme/testing';
 import { freePort, startService, type ServiceProcess } from './service-process.js';
@@ -100,6 +101,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     );
   }
   const services = Object.fromEntries(started.map((s) => [s.name, s])) as Record<ServiceName, ServiceProcess>;
+  const unscrape = registerScrapeTargets(options.stack, services, topicPrefix);
   return {
     services,
     url: (name) => services[name].url,
@@ -108,7 +110,32 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     databases,
     stop: async () => {
       await Promise.all(started.map((s) => s.stop()));
+      unscrape();
     },
+  };
+}
+
+/**
+ * Let the stack's Prometheus scrape the services' /metrics: one file_sd file for the run (written
+ * whole, then renamed, so Prometheus never reads half of it). Returns its removal.
+ */
+function registerScrapeTargets(
+  stack: TestStack,
+  services: Record<ServiceName, ServiceProcess>,
+  topicPrefix: string,
+): () => void {
+  const dir = stack.prometheusTargetsDir;
+  if (!dir) return () => undefined;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `system-${randomUUID().slice(0, 8)}.json`);
+  const groups = Object.values(services).map((s) => ({
+    targets: [new URL(s.url).host],
+    labels: { service: s.name, ...(topicPrefix ? { run: topicPrefix.replace(/\.$/, '') } : {}) },
+  }));
+  writeFileSync(`${file}.tmp`, JSON.stringify(groups));
+  renameSync(`${file}.tmp`, file);
+  return () => {
+    rmSync(file, { force: true });
   };
 }
 
