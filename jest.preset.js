@@ -31,7 +31,7 @@ export function projectConfig(rootDir, overrides = {}) {
       customExportConditions: ['source', 'node', 'require', 'default'],
       globalsCleanup: 'on',
     },
-    testMatch: ['<rootDir>/{src,test,smoke,integration,saga,faults,contracts}/**/*.test.ts'],
+    testMatch: ['<rootDir>/{src,test,smoke,integration,saga,observability,faults,contracts}/**/*.test.ts'],
     moduleFileExtensions: ['ts', 'js', 'json'],
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     transform: {
