@@ -17,5 +17,5 @@ WORKDIR /app
 COPY --from=build /out ./
 USER node
 # HTTP API and the Prometheus metrics endpoint scraped by infra/prometheus/prometheus.compose.yml.
-EXPOSE 3000 9464
+EXPOSE 3000
 CMD ["node", "dist/main.js"]
