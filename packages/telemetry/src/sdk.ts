@@ -45,7 +45,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     { resourceFromAttributes },
     { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION },
     { HttpInstrumentation },
-    { ExpressInstrumentation },
+    { ExpressInstrumentation, ExpressLayerType },
     { PgInstrumentation },
   ] = await Promise.all([
     import('@opentelemetry/sdk-node'),
@@ -68,9 +68,12 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
         // Probes and scrapes every few seconds would bury the traces that matter.
         ignoreIncomingRequestHook: (request) => /^\/(health|metrics)\b/.test(request.url ?? ''),
       }),
-      new ExpressInstrumentation(),
-      // Only queries inside a request or a message: pool housekeeping and pollers stay out.
-      new PgInstrumentation({ requireParentSpan: true }),
+      // Route handlers only: a span per middleware (body parser, logger, metrics) costs more than
+      // it tells.
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+      // Only queries inside a request or a message (pool housekeeping and pollers stay out), and
+      // no span per pool checkout.
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
   });
   sdk.start();
