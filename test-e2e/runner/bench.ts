@@ -9,6 +9,7 @@ import { relayBenchmark } from '@acme/outbox/bench';
 import { benchMain } from '@acme/testing/bench';
 import { baseline } from '../bench/baseline.js';
 import { lifecycleBenchmark } from '../bench/lifecycle.js';
+import { tracingBenchmark } from '../bench/tracing.js';
 
 await benchMain({
   baseline,
@@ -17,6 +18,7 @@ await benchMain({
   consumer: consumerBenchmark,
   codec: codecBenchmark,
   lifecycle: lifecycleBenchmark,
+  tracing: tracingBenchmark,
   rebuild: rebuildBenchmark,
   projection: projectionBenchmark,
 });
