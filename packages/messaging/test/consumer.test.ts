@@ -40,6 +40,22 @@ function handler(
 const effectsFor = async (consumer: string, key: string) =>
   (await w.effects(consumer)).filter((e) => (e.data as ThingV2).orderId === key);
 
+test('a started consumer has every series of its counters at 0, per type it handles and outcome', async () => {
+  const c = await w.consumer([handler('zero')]);
+  const series = async (name: string) =>
+    ((await w.metrics.getSingleMetric(name)?.get())?.values ?? []).filter(
+      (v) => v.labels.group === c.groupId,
+    );
+  const messages = await series('messaging_messages_total');
+  // Counted under the type handled (a v1 on the wire is upcast and counted as v2).
+  expect(new Set(messages.map((v) => `${String(v.labels.type)} ${String(v.labels.outcome)}`))).toEqual(
+    new Set(['handled', 'duplicate', 'skipped', 'dead_lettered'].map((outcome) => `${thingV2} ${outcome}`)),
+  );
+  expect(messages.every((v) => v.value === 0)).toBe(true);
+  const retries = await series('messaging_retries_total');
+  expect(retries.map((v) => [v.labels.type, v.value])).toEqual([[thingV2, 0]]);
+});
+
 test('the same event delivered twice has one effect; the duplicate is counted', async () => {
   const consumer = 'dup';
   const c = await w.consumer([handler(consumer)]);

@@ -233,10 +233,12 @@ export async function world(name: string, partitions = 3): Promise<World> {
       };
     },
     async counter(metric, labels) {
-      const found = (await metrics.getSingleMetric(metric)?.get())?.values.find((v) =>
-        Object.entries(labels).every(([k, value]) => v.labels[k] === value),
-      );
-      return found?.value ?? 0;
+      // Summed over the series the labels select, as PromQL's sum() would (other labels, the
+      // event type say, split a group's count into several series, most of them at 0).
+      const values = (await metrics.getSingleMetric(metric)?.get())?.values ?? [];
+      return values
+        .filter((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value))
+        .reduce((sum, v) => sum + v.value, 0);
     },
     async stopConsumers() {
       await Promise.all(consumers.splice(0).map((c) => c.stop()));
