@@ -50,5 +50,12 @@ export function connect<DB>(options: ConnectOptions): Kysely<DB> {
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
   });
   pool.on('error', options.onIdleError ?? (() => undefined));
+  // A connection that dies while checked out but between queries (a transaction waiting on an SMTP
+  // server, say, when Postgres restarts) emits 'error' on its client, which the pool only listens
+  // to while the client is idle: unheard, node would crash the process. The holder learns of it
+  // anyway — its next query fails — so the event itself needs no more than a listener.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
