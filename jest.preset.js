@@ -19,7 +19,9 @@ const swc = [
   },
 ];
 const pnpmStore = '(\\.pnpm/[^/]+/node_modules/)?';
-const nestModule = `^.+/node_modules/${pnpmStore}@nestjs/.+\\.js$`;
+// ES-module-only packages jest (CommonJS here) must have compiled: NestJS 12 and jose 6.
+const esmOnly = '(@nestjs|jose)';
+const esmModule = `^.+/node_modules/${pnpmStore}${esmOnly}/.+\\.js$`;
 
 /** @param {string} rootDir @param {Partial<import('jest').Config>} [overrides] */
 export function projectConfig(rootDir, overrides = {}) {
@@ -31,15 +33,17 @@ export function projectConfig(rootDir, overrides = {}) {
       customExportConditions: ['source', 'node', 'require', 'default'],
       globalsCleanup: 'on',
     },
-    testMatch: ['<rootDir>/{src,test,smoke,integration,saga,observability,faults,contracts}/**/*.test.ts'],
+    testMatch: [
+      '<rootDir>/{src,test,smoke,integration,saga,observability,faults,security,contracts}/**/*.test.ts',
+    ],
     moduleFileExtensions: ['ts', 'js', 'json'],
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     transform: {
       '^.+\\.ts$': swc,
-      // NestJS 12 ships ES modules only; jest runs CommonJS here, so its files are compiled too.
-      [nestModule]: swc,
+      // NestJS 12 and jose 6 ship ES modules only; jest runs CommonJS here, so they are compiled too.
+      [esmModule]: swc,
     },
-    transformIgnorePatterns: [`/node_modules/(?!${pnpmStore}@nestjs/)`],
+    transformIgnorePatterns: [`/node_modules/(?!${pnpmStore}${esmOnly}/)`],
     ...overrides,
   };
 }

@@ -13,7 +13,7 @@ import { EventTap } from '@acme/service/testing';
 import { down, loadStackConfig, status, type PartName } from '@acme/stack';
 import { startNativeStack, startSmtpSink, type SmtpSink } from '@acme/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { client } from '../system/api.js';
+import { client, mintToken } from '../system/api.js';
 import { runLogDir, serviceNames, startSystem, type System } from '../system/system.js';
 import { p50p99, parseMix, Traffic } from '../system/traffic.js';
 
@@ -156,8 +156,20 @@ function printUrls(s: System, jaeger: string, prometheus: string): void {
     `  Dashboard     ${s.url('analytics')}/dashboard   (live sales, outcomes, saga durations, latest orders)`,
   );
   console.log(`  Jaeger        ${jaeger}   Prometheus ${prometheus}   SMTP sink ${smtp?.url ?? '-'}`);
-  console.log(`\nPlace one yourself:\n  curl -s -XPOST ${s.url('order')}/orders -H 'content-type: application/json' \\
-    -d '{"customerId":"c-1","customerEmail":"c1@example.test","lines":[{"sku":"SKU-001","quantity":1,"unitPriceMinor":1999}],"currency":"EUR","paymentToken":"tok_ok"}'`);
+  // Tokens for a person at the terminal (valid 12 h), signed with this run's AUTH_JWT_SECRET.
+  const customerToken = mintToken(s.authSecret, { subject: 'c-1', expiresInSeconds: 12 * 3600 });
+  const adminToken = mintToken(s.authSecret, {
+    subject: 'demo-admin',
+    roles: ['admin'],
+    expiresInSeconds: 12 * 3600,
+  });
+  console.log(`\nPlace one yourself, as customer c-1 (the token names the customer):
+  export CUSTOMER_TOKEN=${customerToken}
+  curl -s -XPOST ${s.url('order')}/orders -H 'content-type: application/json' -H "authorization: Bearer $CUSTOMER_TOKEN" \\
+    -d '{"customerEmail":"c1@example.test","lines":[{"sku":"SKU-001","quantity":1,"unitPriceMinor":1999}],"currency":"EUR","paymentToken":"tok_ok"}'
+Admin and support routes (stock, payments, analytics) take an admin token:
+  export ADMIN_TOKEN=${adminToken}
+  curl -s ${s.url('analytics')}/outcomes -H "authorization: Bearer $ADMIN_TOKEN"`);
   console.log(
     `\nTraffic: ${options.rate} orders/s, mix ${options.mix}. Ctrl-C stops everything this command started.\n`,
   );

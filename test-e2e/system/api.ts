@@ -57,38 +57,116 @@ async function call<T>(url: string, init: RequestInit = {}): Promise<Reply<T>> {
   return { status: res.status, body: body as T };
 }
 
-/** The services' HTTP APIs, as a client uses them (no imports from the apps: black box). */
-export function client(system: Pick<System, 'url' | 'webhookSecret'>) {
+/** Who a token is for: `sub`, the `roles` claim, and how long it holds (default 1 h). */
+export interface TokenClaims {
+  subject: string;
+  roles?: readonly string[];
+  /** Seconds from now; negative for an expired token. */
+  expiresInSeconds?: number;
+  issuer?: string;
+  audience?: string;
+}
+
+/** The operator the client acts as on admin and support routes. */
+export const adminSubject = 'e2e-admin';
+
+/**
+ * An HS256 JWT as an identity provider would issue it, written here with node:crypto alone (RFC
+ * 7519) — independently of the services' jose-based verification, like `webhook` below. Issuer and
+ * audience are the services' defaults (AUTH_ISSUER `acme`, AUTH_AUDIENCE `acme-api`).
+ */
+export function mintToken(secret: string, claims: TokenClaims): string {
+  const now = Math.floor(Date.now() / 1000);
+  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({
+    sub: claims.subject,
+    roles: claims.roles ?? [],
+    iss: claims.issuer ?? 'acme',
+    aud: claims.audience ?? 'acme-api',
+    iat: now,
+    exp: now + (claims.expiresInSeconds ?? 3600),
+  })}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+/**
+ * A body for POST /orders as a customer sends it — without `customerId` (the token names the
+ * customer) — and the customer to mint the token for. A string body is sent as it is unless it is
+ * a JSON object naming a customerId (malformed JSON stays malformed, an oversize body oversize).
+ */
+function asCustomer(body: PlaceOrderBody | string): { body: string; customerId: string } {
+  const fallback = 'e2e-customer';
+  let parsed: unknown = body;
+  if (typeof body === 'string')
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return { body, customerId: fallback };
+    }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !('customerId' in parsed))
+    return { body: typeof body === 'string' ? body : JSON.stringify(body), customerId: fallback };
+  const { customerId, ...rest } = parsed;
+  return {
+    body: JSON.stringify(rest),
+    customerId: typeof customerId === 'string' && customerId !== '' ? customerId : fallback,
+  };
+}
+
+/**
+ * The services' HTTP APIs, as a client uses them (no imports from the apps: black box). It mints
+ * its own tokens: placing an order as the customer the body names (sending the body without
+ * `customerId`), everything else as an admin. An `authorization` header of the caller's wins, and
+ * then the body goes out exactly as given.
+ */
+export function client(system: Pick<System, 'url' | 'webhookSecret' | 'authSecret'>) {
   const order = system.url('order');
   const inventory = system.url('inventory');
   const payment = system.url('payment');
   const analytics = system.url('analytics');
+  const bearer = (claims: TokenClaims) => ({
+    authorization: `Bearer ${mintToken(system.authSecret, claims)}`,
+  });
+  const admin = () => bearer({ subject: adminSubject, roles: ['admin'] });
+  const asAdmin = <T>(url: string, init: RequestInit = {}) =>
+    call<T>(url, {
+      ...init,
+      headers: { ...admin(), ...(init.headers as Record<string, string> | undefined) },
+    });
   return {
-    placeOrder: (body: PlaceOrderBody | string, headers: Record<string, string> = {}) =>
-      call<OrderView>(`${order}/orders`, {
+    placeOrder: (body: PlaceOrderBody | string, headers: Record<string, string> = {}) => {
+      if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization'))
+        return call<OrderView>(`${order}/orders`, {
+          method: 'POST',
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+          headers,
+        });
+      const sent = asCustomer(body);
+      return call<OrderView>(`${order}/orders`, {
         method: 'POST',
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-        headers,
-      }),
-    order: (orderId: string, query = '') => call<OrderView>(`${order}/orders/${orderId}${query}`),
-    cancel: (orderId: string) => call<OrderView>(`${order}/orders/${orderId}/cancel`, { method: 'POST' }),
-    ship: (orderId: string) => call<OrderView>(`${order}/orders/${orderId}/ship`, { method: 'POST' }),
+        body: sent.body,
+        headers: { ...bearer({ subject: sent.customerId }), ...headers },
+      });
+    },
+    order: (orderId: string, query = '') => asAdmin<OrderView>(`${order}/orders/${orderId}${query}`),
+    cancel: (orderId: string) => asAdmin<OrderView>(`${order}/orders/${orderId}/cancel`, { method: 'POST' }),
+    ship: (orderId: string) => asAdmin<OrderView>(`${order}/orders/${orderId}/ship`, { method: 'POST' }),
     addStock: (sku: string, quantity: number) =>
-      call<Record<string, unknown>>(`${inventory}/admin/stock`, {
+      asAdmin<Record<string, unknown>>(`${inventory}/admin/stock`, {
         method: 'POST',
         body: JSON.stringify({ sku, quantity }),
       }),
-    stock: (sku: string) => call<StockView>(`${inventory}/stock/${encodeURIComponent(sku)}`),
-    payment: (orderId: string) => call<Record<string, unknown>>(`${payment}/payments/${orderId}`),
+    stock: (sku: string) => asAdmin<StockView>(`${inventory}/stock/${encodeURIComponent(sku)}`),
+    payment: (orderId: string) => asAdmin<Record<string, unknown>>(`${payment}/payments/${orderId}`),
     /** The read model's view of an order (analytics). */
-    orderView: (orderId: string) => call<ReadModelOrder>(`${analytics}/orders/${orderId}`),
+    orderView: (orderId: string) => asAdmin<ReadModelOrder>(`${analytics}/orders/${orderId}`),
     readModelOrders: (query = '') =>
-      call<{ items: ReadModelOrder[]; nextCursor: string | null }>(`${analytics}/orders${query}`),
-    timeline: (orderId: string) => call<Record<string, unknown>>(`${analytics}/orders/${orderId}/timeline`),
-    outcomes: (query = '') => call<Record<string, unknown>>(`${analytics}/outcomes${query}`),
-    rebuild: () => call<ReadModelGeneration>(`${analytics}/admin/rebuild`, { method: 'POST' }),
+      asAdmin<{ items: ReadModelOrder[]; nextCursor: string | null }>(`${analytics}/orders${query}`),
+    timeline: (orderId: string) =>
+      asAdmin<Record<string, unknown>>(`${analytics}/orders/${orderId}/timeline`),
+    outcomes: (query = '') => asAdmin<Record<string, unknown>>(`${analytics}/outcomes${query}`),
+    rebuild: () => asAdmin<ReadModelGeneration>(`${analytics}/admin/rebuild`, { method: 'POST' }),
     rebuildStatus: () =>
-      call<{ active?: ReadModelGeneration; building?: ReadModelGeneration }>(`${analytics}/admin/rebuild`),
+      asAdmin<{ active?: ReadModelGeneration; building?: ReadModelGeneration }>(`${analytics}/admin/rebuild`),
     /**
      * POST a provider webhook signed as the provider would: `v1=<hex HMAC-SHA256 of
      * "<epoch seconds>.<raw body>">` — written here independently of the payment service's code.

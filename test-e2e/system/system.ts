@@ -41,6 +41,8 @@ export interface System {
   url(name: ServiceName): string;
   /** The secret the payment service checks webhooks with (the provider's shared secret). */
   webhookSecret: string;
+  /** The HS256 secret every service verifies bearer tokens with (AUTH_JWT_SECRET); `client` mints with it. */
+  authSecret: string;
   topicPrefix: string;
   databases: Record<ServiceName, string>;
   stop(): Promise<void>;
@@ -53,6 +55,7 @@ export interface System {
 export async function startSystem(options: SystemOptions): Promise<System> {
   const topicPrefix = options.topicPrefix ?? '';
   const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
+  const authSecret = options.env?.AUTH_JWT_SECRET ?? randomBytes(32).toString('base64url');
   const databases = { ...defaultDatabases, ...options.databases };
   const shared: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -60,6 +63,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     ...stackEnvironment(options.stack),
     KAFKA_TOPIC_PREFIX: topicPrefix,
     LOG_LEVEL: options.logLevel ?? 'info',
+    AUTH_JWT_SECRET: authSecret,
     ...options.env,
   };
   const ports = Object.fromEntries(
@@ -106,6 +110,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     services,
     url: (name) => services[name].url,
     webhookSecret,
+    authSecret,
     topicPrefix,
     databases,
     stop: async () => {

@@ -1,4 +1,4 @@
-import { DEADLINE_HANDLERS, PlatformModule } from '@acme/service';
+import { DEADLINE_HANDLERS, PlatformModule, RateLimitModule } from '@acme/service';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { orderIntegrationEventTypes } from './application/integration-events.js';
 import { OrderCommands } from './application/order-commands.js';
@@ -28,6 +28,8 @@ export class AppModule {
           consumes: { topics: ['inventory.events', 'payment.events'], batchSize: 32 },
           migrations: [orderMigrations],
         }),
+        // Counters per instance (in memory): N instances allow up to N × the limit per customer.
+        RateLimitModule.forRoot({ limit: config.ORDER_RATE_LIMIT, windowMs: config.ORDER_RATE_WINDOW_MS }),
       ],
       controllers: [OrdersController],
       providers: [

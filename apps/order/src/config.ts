@@ -5,6 +5,12 @@ import { z } from 'zod';
 export const orderConfigSchema = platformConfigSchema({ port: 3001, database: 'orders' }).extend({
   /** An order not confirmed this long after it was placed is cancelled with reason TIMEOUT. */
   ORDER_DEADLINE_MS: z.coerce.number().int().positive().default(30_000),
+  /**
+   * POST /orders per customer (token subject) per ORDER_RATE_WINDOW_MS; more → 429 with Retry-After.
+   * Generous by default (the benches place thousands of orders, each for its own customer).
+   */
+  ORDER_RATE_LIMIT: z.coerce.number().int().positive().default(1_200),
+  ORDER_RATE_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
 });
 
 export type OrderConfig = z.infer<typeof orderConfigSchema>;

@@ -9,3 +9,13 @@ export {
   type BadRequestBody,
   type FieldError,
 } from './validation.js';
+export {
+  adminRole,
+  hasRole,
+  Principal,
+  Public,
+  PUBLIC_ROUTE,
+  REQUIRED_ROLES,
+  RequireRole,
+  type AuthenticatedRequest,
+} from './access.js';

@@ -7,6 +7,7 @@ import { Logger as NestPino } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
+import { bearerScheme, documentAccess, withoutDuplicateSecurity } from './auth/openapi-access.js';
 import { ConfigError, loadConfig, type PlatformConfig } from './config.js';
 import { jsonBody } from '@acme/http';
 import { httpMetrics, MeteredExpressAdapter } from './http-metrics.js';
@@ -24,7 +25,7 @@ export interface ServiceAppOptions {
  * The Nest app of a service, configured the way every service is: pino logs, HTTP request metrics
  * on the METRICS registry (`http_requests_total`, `http_request_duration_seconds`), JSON bodies up
  * to HTTP_BODY_LIMIT_BYTES (parser errors → 400), the OpenAPI document at `/docs` (JSON at
- * `/docs/json`), shutdown hooks. Not listening yet: `runService` listens; tests may call
+ * `/docs/json`; the bearer scheme on every non-public route), shutdown hooks. Not listening yet: `runService` listens; tests may call
  * `app.listen(0)` themselves.
  */
 export async function createServiceApp(
@@ -46,13 +47,25 @@ export async function createServiceApp(
   app.use(httpMetrics(app.get<Registry>(METRICS)));
   app.use(...jsonBody(config.HTTP_BODY_LIMIT_BYTES));
   app.set('x-powered-by', false);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(options.title)
-      .setDescription(options.description ?? '')
-      .setVersion(options.version ?? '0.1.0')
-      .build(),
+  documentAccess(app);
+  const document = withoutDuplicateSecurity(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(options.title)
+        .setDescription(options.description ?? '')
+        .setVersion(options.version ?? '0.1.0')
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'A JWT with `sub` and `roles`',
+          },
+          bearerScheme,
+        )
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   // process.exit(0) once closed, not re-raising the signal: the exit lets pino flush its last lines

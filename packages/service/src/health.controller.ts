@@ -1,3 +1,4 @@
+import { Public } from '@acme/http';
 import { EventConsumerHost } from '@acme/messaging/nest';
 import { Controller, Get, Inject, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -20,6 +21,7 @@ const probeTimeoutMs = 2_000;
  * balancer sends traffic only to instances that can take it.
  */
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController implements OnModuleDestroy {
   private admin: Promise<Admin> | undefined;

@@ -1,7 +1,17 @@
+export { TOKEN_VERIFIER } from './auth/auth.tokens.js';
+export { BearerAuthGuard } from './auth/bearer-auth.guard.js';
+export {
+  RateLimited,
+  RateLimitModule,
+  SubjectThrottlerGuard,
+  type RateLimitOptions,
+} from './auth/rate-limit.js';
+export { InvalidTokenError, tokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
 export { createServiceApp, runService, startService, type ServiceAppOptions } from './bootstrap.js';
 export {
   ConfigError,
   loadConfig,
+  minJwtSecretLength,
   platformConfigSchema,
   type PlatformConfig,
   type ServiceDefaults,
@@ -9,13 +19,19 @@ export {
 export { RequestCause } from './correlation.js';
 // HTTP input lives in @acme/http (the messaging admin API uses it too); services get it from here.
 export {
+  adminRole,
   badRequest,
+  hasRole,
   jsonBody,
+  Principal,
+  Public,
+  RequireRole,
   queryValidation,
   validation,
   validationPipe,
   ValidBody,
   ValidQuery,
+  type AuthenticatedRequest,
   type BadRequestBody,
   type FieldError,
   type RawBodyRequest,

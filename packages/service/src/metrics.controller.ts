@@ -1,3 +1,4 @@
+import { Public } from '@acme/http';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Registry } from 'prom-client';
@@ -5,6 +6,7 @@ import { METRICS } from './platform.tokens.js';
 
 /** Prometheus text format: relay, consumer, deadline and process metrics of this instance. */
 @ApiExcludeController()
+@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(METRICS) private readonly registry: Registry) {}

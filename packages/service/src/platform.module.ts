@@ -5,12 +5,16 @@ import { connect } from '@acme/postgres';
 import { ProjectionHost } from '@acme/projections';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { TOKEN_VERIFIER } from './auth/auth.tokens.js';
+import { BearerAuthGuard } from './auth/bearer-auth.guard.js';
+import { tokenVerifier } from './auth/token-verifier.js';
 import { HealthController } from './health.controller.js';
 import { kafkaLogCreator } from './kafka-logs.js';
 import { httpLoggingParams, rootLogger } from './logging.js';
@@ -34,7 +38,8 @@ import {
  * Everything a service stands on, configured once: its database (migrated at start-up), the Kafka
  * client, the Avro codec (its published schemas registered), the outbox and its relay, the
  * consumer runtime for its `@ConsumeEvent` handlers, the deadline worker (when the app provides
- * `DEADLINE_HANDLERS`), JSON logs, `/health/live`, `/health/ready` and `/metrics`.
+ * `DEADLINE_HANDLERS`), JSON logs, `/health/live`, `/health/ready` and `/metrics`, and bearer-token
+ * authentication of every other HTTP route (`@Public()`, `@RequireRole()`, `@Principal()`).
  *
  * @example
  *   @Module({
@@ -115,6 +120,9 @@ export class PlatformModule {
       },
       ...(options.projection ? [projectionHost(options, logger)] : []),
       PlatformLifecycle,
+      // Every HTTP route authenticated unless @Public(), roles per @RequireRole (auth/).
+      { provide: TOKEN_VERIFIER, useFactory: () => tokenVerifier(config) },
+      { provide: APP_GUARD, useClass: BearerAuthGuard },
     ];
     return {
       module: PlatformModule,

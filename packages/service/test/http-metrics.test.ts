@@ -88,10 +88,10 @@ describe('HTTP metrics', () => {
   });
   afterAll(() => world.close());
 
-  const send = (method: string, path: string, body?: string) =>
+  const send = async (method: string, path: string, body?: string) =>
     fetch(`${world.url}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await world.auth()) },
       ...(body === undefined ? {} : { body }),
     });
 

@@ -81,6 +81,7 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(/DATABASE_URL: a postgres:\/\/ URL/);
     expect(attempt).toThrow(/PORT: /);
     expect(attempt).toThrow(/SCHEMA_REGISTRY_URL: required/);
+    expect(attempt).toThrow(/AUTH_JWT_SECRET: required: set one of/);
   });
 
   it('fills defaults and splits lists', () => {
@@ -88,6 +89,7 @@ describe('loadConfig', () => {
       KAFKA_BROKERS: 'a:1, b:2',
       DATABASE_URL: 'postgres://u:p@h:5432',
       SCHEMA_REGISTRY_URL: 'http://r:8081',
+      AUTH_JWT_SECRET: 'x'.repeat(32),
     });
     expect(config).toMatchObject({
       PORT: 3999,
@@ -105,10 +107,10 @@ describe('a service on the platform', () => {
   });
   afterAll(() => world.close());
 
-  const post = (body: string, headers: Record<string, string> = {}) =>
+  const post = async (body: string, headers: Record<string, string> = {}) =>
     fetch(`${world.url}/shipments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...(await world.auth()), ...headers },
       body,
     });
 
@@ -169,6 +171,34 @@ describe('a service on the platform', () => {
     };
     expect(doc.paths['/shipments']?.post?.requestBody).toBeDefined();
     expect(doc.paths['/health/ready']).toBeDefined();
+  });
+
+  it('authenticates every route but its probes, metrics and docs (401 before anything is written)', async () => {
+    const outboxRows = async () =>
+      (
+        await world.db
+          .selectFrom('outbox')
+          .select((e) => e.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
+    const before = await outboxRows();
+    const body = JSON.stringify({ orderId: randomUUID(), lines: [{ sku: 'A', quantity: 1 }] });
+    const anonymous = await post(body, { authorization: '' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await post(body, { authorization: 'Bearer forged.token.value' })).status).toBe(401);
+    expect(await outboxRows()).toBe(before);
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/docs/json'])
+      expect([path, (await fetch(`${world.url}${path}`)).status]).toEqual([path, 200]);
+    const doc = (await (await fetch(`${world.url}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, { security?: unknown }>>;
+      components: { securitySchemes?: Record<string, unknown> };
+    };
+    expect(doc.components.securitySchemes).toEqual({
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }) as unknown,
+    });
+    expect(doc.paths['/shipments']?.post?.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/health/ready']?.get?.security).toBeUndefined();
   });
 
   it('serves relay, consumer and process metrics', async () => {

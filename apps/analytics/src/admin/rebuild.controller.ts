@@ -4,7 +4,7 @@ import {
   type ProjectionHost,
   type ProjectionStatus,
 } from '@acme/projections';
-import { PROJECTIONS } from '@acme/service';
+import { adminRole, PROJECTIONS, RequireRole } from '@acme/service';
 import {
   ConflictException,
   Controller,
@@ -30,6 +30,7 @@ import {
  * transaction. Nothing but the new generation's own tables is written while it builds.
  */
 @ApiTags('admin')
+@RequireRole(adminRole)
 @Controller('admin/rebuild')
 export class RebuildController {
   constructor(@Inject(PROJECTIONS) private readonly projections: ProjectionHost<unknown>) {}

@@ -8,6 +8,7 @@ import {
   Sse,
   type MessageEvent,
 } from '@nestjs/common';
+import { Public } from '@acme/service';
 import { ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { contentSecurityPolicy, readAsset } from './dashboard.assets.js';
@@ -19,7 +20,13 @@ interface AssetResponse {
   send(body: Buffer): unknown;
 }
 
+/**
+ * Public on the service itself (a browser page cannot send a bearer token with its asset and
+ * EventSource requests): deploy it behind the operator's SSO or proxy. It shows aggregates and the
+ * latest orders (order and customer ids, amounts; no e-mails, no payment tokens).
+ */
 @ApiTags('dashboard')
+@Public()
 @Controller('dashboard')
 export class DashboardController {
   constructor(@Inject(DashboardLive) private readonly live: DashboardLive) {}

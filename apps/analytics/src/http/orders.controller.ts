@@ -1,4 +1,4 @@
-import { CONFIG, ValidQuery } from '@acme/service';
+import { adminRole, CONFIG, RequireRole, ValidQuery } from '@acme/service';
 import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -21,8 +21,12 @@ import { listOrdersQuery, type ListOrdersQuery } from './query.schemas.js';
 
 const badRequest = 'Invalid query: { statusCode, error, message, errors: [{ field, message }] }';
 
-/** The orders as the read model sees them (eventually consistent with the order service). */
+/**
+ * The orders as the read model sees them (eventually consistent with the order service): every
+ * customer's orders, so operators only (admin role).
+ */
 @ApiTags('orders')
+@RequireRole(adminRole)
 @Controller('orders')
 export class OrdersQueryController {
   constructor(

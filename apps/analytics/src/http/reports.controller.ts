@@ -1,4 +1,4 @@
-import { ValidQuery } from '@acme/service';
+import { adminRole, RequireRole, ValidQuery } from '@acme/service';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { READ_MODEL, type ReadModel } from '../analytics.tokens.js';
@@ -15,6 +15,7 @@ const badRequest = 'Invalid query: { statusCode, error, message, errors: [{ fiel
 
 /** Aggregates over the read model: sales over time and how the order sagas end. */
 @ApiTags('reports')
+@RequireRole(adminRole)
 @Controller()
 export class ReportsController {
   constructor(@Inject(READ_MODEL) private readonly readModel: ReadModel) {}

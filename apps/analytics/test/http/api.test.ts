@@ -27,7 +27,7 @@ interface Response {
 }
 
 async function get(path: string): Promise<Response> {
-  const response = await fetch(`${world.url}${path}`);
+  const response = await fetch(`${world.url}${path}`, { headers: await world.auth() });
   return { status: response.status, body: (await response.json()) as Response['body'] };
 }
 
@@ -179,5 +179,26 @@ describe('analytics query API', () => {
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect(fields(r).sort()).toEqual([...expected].sort());
+  });
+});
+
+describe('access', () => {
+  it.each([
+    ['GET', '/orders'],
+    ['GET', '/orders/any-order'],
+    ['GET', '/sales?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z'],
+    ['GET', '/outcomes'],
+    ['GET', '/admin/rebuild'],
+    ['POST', '/admin/rebuild'],
+  ])('%s %s is for operators: no token 401, a customer 403', async (method, path) => {
+    expect((await fetch(`${world.url}${path}`, { method })).status).toBe(401);
+    const customer = await world.auth({ subject: 'cust-1', roles: [] });
+    expect((await fetch(`${world.url}${path}`, { method, headers: customer })).status).toBe(403);
+  });
+
+  it('started no rebuild for the refused requests', async () => {
+    const status = await get('/admin/rebuild');
+    expect(status.status).toBe(200);
+    expect(status.body.building ?? null).toBeNull();
   });
 });

@@ -6,7 +6,8 @@
  *
  * `--file` holds `[{ "sku": "A", "quantity": 100, "name": "Apple" }, …]` (or `{ "items": [...] }`).
  * The service is at INVENTORY_URL (default http://127.0.0.1:3002) unless `--url` says otherwise.
- * All items are added or none. Exit codes: 0 added, 1 failed (service unreachable or erroring),
+ * The endpoint needs a bearer token with the admin role: `--token` or INVENTORY_TOKEN (kept out of
+ * the shell history that way). All items are added or none. Exit codes: 0 added, 1 failed (service unreachable or erroring),
  * 2 wrong usage or input refused by the service (nothing added).
  */
 import { readFile } from 'node:fs/promises';
@@ -31,6 +32,7 @@ interface SeedFlags {
   quantity?: number[];
   file?: string;
   url?: string;
+  token?: string;
   json?: boolean;
 }
 
@@ -63,11 +65,15 @@ export function buildProgram(io: CliIo): Command {
     )
     .option('--file <path>', 'JSON file: [{ sku, quantity, name? }, …] or { items: [...] }')
     .option('--url <url>', `the inventory service (default: INVENTORY_URL or ${defaultInventoryUrl})`)
+    .option('--token <jwt>', 'bearer token with the admin role (default: INVENTORY_TOKEN)')
     .option('--json', 'print the resulting stock figures as JSON')
     .action(async (flags: SeedFlags) => {
       const items = flags.file === undefined ? fromFlags(flags) : await fromFile(flags);
       const url = flags.url ?? io.env.INVENTORY_URL ?? defaultInventoryUrl;
-      const levels = await postStock(url, items);
+      const token = flags.token ?? io.env.INVENTORY_TOKEN;
+      if (token === undefined || token.trim() === '')
+        throw new UsageError('give a bearer token with the admin role: --token <jwt> or INVENTORY_TOKEN');
+      const levels = await postStock(url, items, token.trim());
       if (flags.json) io.out(`${JSON.stringify(levels, null, 2)}\n`);
       else
         for (const l of levels)
@@ -109,13 +115,13 @@ async function fromFile(flags: SeedFlags): Promise<SeedItem[]> {
   return items as SeedItem[];
 }
 
-async function postStock(url: string, items: readonly SeedItem[]): Promise<StockLevel[]> {
+async function postStock(url: string, items: readonly SeedItem[], token: string): Promise<StockLevel[]> {
   const endpoint = new URL('/admin/stock', url).href;
   let response: Response;
   try {
     response = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ items }),
     });
   } catch (error) {
@@ -132,6 +138,12 @@ async function postStock(url: string, items: readonly SeedItem[]): Promise<Stock
       `the service refused the stock, nothing was added:\n${errors.map((e) => `  ${e.field}: ${e.message}`).join('\n') || `  ${text}`}`,
     );
   }
+  if (response.status === 401 || response.status === 403)
+    throw new UsageError(
+      `the service refused the token (${response.status}), nothing was added: ${
+        (body as { message?: string } | undefined)?.message ?? text.slice(0, 200)
+      }`,
+    );
   if (!response.ok) throw new FailedError(`${endpoint} answered ${response.status}: ${text.slice(0, 500)}`);
   const levels = (body as { items?: StockLevel[] } | undefined)?.items;
   if (!Array.isArray(levels))

@@ -1,5 +1,5 @@
 import type { Cause } from '@acme/messaging';
-import { badRequest, RequestCause, validation } from '@acme/service';
+import { adminRole, badRequest, RequestCause, RequireRole, validation } from '@acme/service';
 import { Body, Controller, HttpCode, Inject, Injectable, Post, type PipeTransform } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -15,11 +15,9 @@ class AddStockValidation implements PipeTransform {
   }
 }
 
-/**
- * Stock administration. Everything under /admin is for operators (seeding, restock): the place
- * where an admin guard will go when authentication arrives.
- */
+/** Stock administration. Everything under /admin is for operators (seeding, restock): admin role. */
 @ApiTags('admin')
+@RequireRole(adminRole)
 @Controller('admin/stock')
 export class AdminStockController {
   constructor(@Inject(StockService) private readonly stock: StockService) {}

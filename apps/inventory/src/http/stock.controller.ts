@@ -2,6 +2,10 @@ import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/commo
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { StockService, type StockLevel } from '../application/stock.service.js';
 
+/**
+ * Stock figures, for any authenticated caller (customers may see what is available; nothing here
+ * is written). The order service learns the catalogue from Kafka, not from here.
+ */
 @ApiTags('stock')
 @Controller('stock')
 export class StockController {

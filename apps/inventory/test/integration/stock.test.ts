@@ -153,10 +153,42 @@ describe('GET /stock', () => {
   });
 });
 
+describe('who may do what', () => {
+  it('takes stock only from an admin: no token 401, a customer 403, nothing added', async () => {
+    const sku = unique('GUARDED');
+    const anonymous = await fetch(`${world.url}/admin/stock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sku, quantity: 5 }),
+    });
+    expect(anonymous.status).toBe(401);
+    const customer = await world.auth({ subject: 'cust-1', roles: [] });
+    expect((await post(world, '/admin/stock', { sku, quantity: 5 }, customer)).status).toBe(403);
+    expect((await get(world, `/stock/${sku}`)).status).toBe(404);
+  });
+
+  it('shows stock figures to any authenticated caller', async () => {
+    const sku = unique('VISIBLE');
+    await seed(world, sku, 2);
+    const customer = await world.auth({ subject: 'cust-1', roles: [] });
+    expect((await get(world, `/stock/${sku}`, customer)).body).toMatchObject({ sku, available: 2 });
+    expect((await fetch(`${world.url}/stock/${sku}`)).status).toBe(401);
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents the stock and admin endpoints', async () => {
     const res = await fetch(`${world.url}/docs/json`);
-    const doc = (await res.json()) as { paths: Record<string, Record<string, { summary?: string }>> };
+    const doc = (await res.json()) as {
+      paths: Record<string, Record<string, { summary?: string; security?: unknown; responses?: object }>>;
+      components?: { securitySchemes?: Record<string, unknown> };
+    };
+    expect(doc.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.paths['/admin/stock']?.post?.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(doc.paths['/admin/stock']?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(['401', '403']),
+    );
+    expect(doc.paths['/health/live']?.get?.security).toBeUndefined();
     expect(doc.paths['/admin/stock']?.post?.summary).toBe('Add stock to one SKU or several');
     expect(doc.paths['/stock']?.get?.summary).toEqual(anyString);
     expect(doc.paths['/stock/{sku}']?.get?.summary).toEqual(anyString);
@@ -307,14 +339,19 @@ describe('concurrency', () => {
 });
 
 describe('CLI seed', () => {
-  const io = () => {
+  let token: string;
+  beforeAll(async () => {
+    token = await world.token();
+  });
+
+  const io = (env: Record<string, string> = {}) => {
     const out: string[] = [];
     const err: string[] = [];
     return {
       out,
       err,
       io: {
-        env: { INVENTORY_URL: world.url },
+        env: { INVENTORY_URL: world.url, INVENTORY_TOKEN: token, ...env },
         out: (t: string) => out.push(t),
         err: (t: string) => err.push(t),
       },
@@ -366,5 +403,17 @@ describe('CLI seed', () => {
       await runCli(['seed', '--sku', 'A', '--quantity', '1', '--url', 'http://127.0.0.1:9'], run.io),
     ).toBe(1);
     expect(run.err.join('')).toContain('cannot reach the inventory service at http://127.0.0.1:9');
+  });
+
+  it('needs an admin token, and adds nothing without one', async () => {
+    const sku = unique('CLI-NOAUTH');
+    let run = io({ INVENTORY_TOKEN: '' });
+    expect(await runCli(['seed', '--sku', sku, '--quantity', '1'], run.io)).toBe(2);
+    expect(run.err.join('')).toContain('--token <jwt> or INVENTORY_TOKEN');
+    run = io();
+    const customer = await world.token({ subject: 'cust-1', roles: [] });
+    expect(await runCli(['seed', '--sku', sku, '--quantity', '1', '--token', customer], run.io)).toBe(2);
+    expect(run.err.join('')).toContain('refused the token (403)');
+    expect((await get(world, `/stock/${sku}`)).status).toBe(404);
   });
 });

@@ -77,17 +77,27 @@ export interface ApiResponse {
   body: ApiBody;
 }
 
-export async function post(world: InventoryWorld, path: string, body: unknown): Promise<ApiResponse> {
+/** As an admin unless `headers` bring another authorization. */
+export async function post(
+  world: InventoryWorld,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
   const res = await fetch(`${world.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await world.auth()), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as ApiBody };
 }
 
-export async function get(world: InventoryWorld, path: string): Promise<ApiResponse> {
-  const res = await fetch(`${world.url}${path}`);
+export async function get(
+  world: InventoryWorld,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
+  const res = await fetch(`${world.url}${path}`, { headers: { ...(await world.auth()), ...headers } });
   return { status: res.status, body: (await res.json()) as ApiBody };
 }
 

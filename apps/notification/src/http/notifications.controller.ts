@@ -1,4 +1,4 @@
-import { badRequest, DATABASE } from '@acme/service';
+import { adminRole, badRequest, DATABASE, RequireRole } from '@acme/service';
 import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Kysely } from 'kysely';
@@ -6,8 +6,9 @@ import { notificationHistory, type NotificationHistory } from '../application/no
 
 const MAX_ORDER_ID = 200;
 
-/** Read-only support view: what was sent and what is still pending for an order. */
+/** Read-only support view: what was sent and what is still pending for an order (admin role). */
 @ApiTags('notifications')
+@RequireRole(adminRole)
 @Controller('notifications')
 export class NotificationsController {
   constructor(@Inject(DATABASE) private readonly db: Kysely<unknown>) {}

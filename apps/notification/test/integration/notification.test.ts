@@ -64,7 +64,9 @@ const mailsWith = (id: string): ReceivedMail[] => sink.messages.filter((m) => m.
 const mailsTo = (email: string): ReceivedMail[] => sink.messages.filter((m) => m.to.includes(email));
 
 async function history(orderId: string): Promise<{ status: number; body: NotificationHistory }> {
-  const res = await fetch(`${world.url}/notifications/${encodeURIComponent(orderId)}`);
+  const res = await fetch(`${world.url}/notifications/${encodeURIComponent(orderId)}`, {
+    headers: await world.auth(),
+  });
   return { status: res.status, body: (await res.json()) as NotificationHistory };
 }
 

@@ -4,9 +4,16 @@ import { orderLimits } from '../domain/index.js';
 /**
  * POST /orders. Types and bounds only; the domain's `validatePlaceOrder` has the last word on
  * values (an e-mail's shape, a total that overflows), and the catalogue on SKUs.
+ *
+ * The customer is the bearer token's subject. A body that still names one is refused (400 on the
+ * field `customerId`) rather than silently ignored: a client that believes it chooses the customer
+ * learns at once that it does not.
  */
 export const placeOrderBody = z.object({
-  customerId: z.string().min(1).max(orderLimits.maxIdLength),
+  customerId: z
+    .never({ error: 'not accepted: the customer is the subject of the bearer token' })
+    .optional()
+    .meta({ description: 'Not accepted: the customer is the subject of the bearer token.' }),
   customerEmail: z.string().min(1).max(orderLimits.maxEmailLength),
   customerName: z.string().min(1).max(orderLimits.maxNameLength).nullish(),
   lines: z

@@ -1,5 +1,16 @@
 import type { Cause } from '@acme/messaging';
-import { badRequest, DATABASE, RequestCause, ValidBody, ValidQuery } from '@acme/service';
+import {
+  adminRole,
+  badRequest,
+  DATABASE,
+  hasRole,
+  Principal,
+  RateLimited,
+  RequestCause,
+  RequireRole,
+  ValidBody,
+  ValidQuery,
+} from '@acme/service';
 import {
   Controller,
   Get,
@@ -12,7 +23,7 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Kysely } from 'kysely';
 import { OrderCommands, type OrderOutcome } from '../application/order-commands.js';
 import { findOrder } from '../application/order-queries.js';
@@ -29,6 +40,11 @@ import {
 } from './order.schemas.js';
 import { historyView, orderView } from './order.view.js';
 
+/**
+ * Customers place, read and cancel their own orders (the customer is the token's subject); an
+ * admin may read and cancel any order and is the only one who ships. Someone else's order answers
+ * 404, exactly like a missing one: its existence is not revealed.
+ */
 @ApiTags('orders')
 @Controller('orders')
 @UseFilters(OrderErrorsFilter)
@@ -47,15 +63,19 @@ export class OrdersController {
       'Validates the order and its SKUs (against the catalogue learned from inventory), then stores ' +
       'OrderPlaced, publishes com.acme.order.placed.v2 and starts the order deadline in one transaction. ' +
       'With an Idempotency-Key, a retry of the same request answers 200 with the same order (as it is now); ' +
-      'the same key with a different request answers 409.',
+      "the same key with a different request answers 409. The customer is the bearer token's subject " +
+      '(a body naming customerId is refused). Rate-limited per customer (ORDER_RATE_LIMIT per ORDER_RATE_WINDOW_MS).',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes retries of this request safe.' })
   @ApiResponse({ status: 201, description: 'Order placed: { orderId, status: "placed", version, … }' })
   @ApiResponse({ status: 200, description: 'Replay of an earlier request with the same Idempotency-Key' })
   @ApiResponse({ status: 400, description: 'Invalid request: errors[] names each field (e.g. lines.0.sku)' })
   @ApiResponse({ status: 409, description: 'Idempotency-Key already used for a different order' })
+  @ApiTooManyRequestsResponse({ description: 'Too many orders from this customer; see Retry-After (s)' })
+  @RateLimited()
   async place(
     @ValidBody(placeOrderBody) body: PlaceOrderBody,
+    @Principal() caller: Principal,
     @Headers('idempotency-key') rawKey: string | undefined,
     @RequestCause() cause: Cause,
     @Res({ passthrough: true }) response: { status(code: number): unknown },
@@ -65,7 +85,11 @@ export class OrdersController {
       throw badRequest('invalid request', [
         { field: 'Idempotency-Key', message: key.error.issues[0]?.message ?? 'invalid' },
       ]);
-    const { outcome, created } = await this.placing.place(body, key.data, cause);
+    const { outcome, created } = await this.placing.place(
+      { ...body, customerId: caller.subject },
+      key.data,
+      cause,
+    );
     if (!created) response.status(200);
     return view(outcome);
   }
@@ -83,9 +107,14 @@ export class OrdersController {
   })
   @ApiResponse({ status: 400, description: 'Invalid asOfVersion / asOf' })
   @ApiResponse({ status: 404, description: 'No such order (at that point in time)' })
-  async get(@Param('id') orderId: string, @ValidQuery(orderQuery) query: OrderQuery) {
+  async get(
+    @Param('id') orderId: string,
+    @ValidQuery(orderQuery) query: OrderQuery,
+    @Principal() caller: Principal,
+  ) {
     const found = await findOrder(this.db, orderId, query);
-    if (!found) throw new NotFoundException(`no order ${orderId}`);
+    if (!found || !mayAccess(caller, found.order.customer.id))
+      throw new NotFoundException(`no order ${orderId}`);
     return { ...orderView(found.order, found.version), history: historyView(found.history) };
   }
 
@@ -100,7 +129,11 @@ export class OrdersController {
   @ApiResponse({ status: 200, description: 'The order, now cancelled' })
   @ApiResponse({ status: 404, description: 'No such order' })
   @ApiResponse({ status: 409, description: 'The order has shipped' })
-  async cancel(@Param('id') orderId: string, @RequestCause() cause: Cause) {
+  async cancel(@Param('id') orderId: string, @RequestCause() cause: Cause, @Principal() caller: Principal) {
+    // The customer never changes, so checking it before the command cannot race with the command.
+    const found = await findOrder(this.db, orderId);
+    if (found && !mayAccess(caller, found.order.customer.id))
+      throw new NotFoundException(`no order ${orderId}`);
     return this.run(
       orderId,
       { type: 'CancelOrder', data: { reason: 'customer' }, metadata: { now: Date.now() } },
@@ -117,6 +150,7 @@ export class OrdersController {
   @ApiResponse({ status: 200, description: 'The order, now shipped' })
   @ApiResponse({ status: 404, description: 'No such order' })
   @ApiResponse({ status: 409, description: 'The order is not confirmed (its status is in the body)' })
+  @RequireRole(adminRole)
   async ship(@Param('id') orderId: string, @RequestCause() cause: Cause) {
     return this.run(orderId, { type: 'ShipOrder', data: {}, metadata: { now: Date.now() } }, cause);
   }
@@ -125,6 +159,10 @@ export class OrdersController {
     return view(await this.commands.execute(this.db, orderId, command, cause));
   }
 }
+
+/** The owning customer, or an admin. */
+const mayAccess = (caller: Principal, customerId: string): boolean =>
+  caller.subject === customerId || hasRole(caller, adminRole);
 
 function view(outcome: OrderOutcome) {
   // A command that found its order (or placed it) always leaves a state with an order in it.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@acme/testing';
 import {
+  as,
   call,
   deadlineOf,
   eventTypes,
@@ -88,7 +89,7 @@ describe('placing an order', () => {
     // Whichever reply came second confirmed the order; the confirmation continues its chain.
     expect([reservationId, chargeId]).toContain(confirmed.envelope.causationid);
 
-    const shipped = await call(world, 'POST', `/orders/${orderId}/ship`);
+    const shipped = await call(world, 'POST', `/orders/${orderId}/ship`, undefined, await as(world, 'admin'));
     expect(shipped.status).toBe(200);
     expect(shipped.body).toMatchObject({ orderId, status: 'shipped' });
     await world.tap.waitFor('com.acme.order.shipped.v1', orderId);
@@ -141,7 +142,7 @@ describe('placing an order', () => {
     expect((await deadlineOf(world, orderId))?.cancelled_at).not.toBeNull();
     // Cancelling again is a no-op, shipping is refused with the status.
     expect((await call(world, 'POST', `/orders/${orderId}/cancel`)).status).toBe(200);
-    const ship = await call(world, 'POST', `/orders/${orderId}/ship`);
+    const ship = await call(world, 'POST', `/orders/${orderId}/ship`, undefined, await as(world, 'admin'));
     expect(ship.status).toBe(409);
     expect(ship.body).toMatchObject({ status: 'cancelled' });
     expect(ship.body.message).toMatch(/not confirmed/);
@@ -199,7 +200,12 @@ describe('metrics', () => {
 describe('bad input', () => {
   const invalid: [string, unknown, string[]][] = [
     ['malformed JSON', '{"customerId": "c", ', ['(body)']],
-    ['missing fields', {}, ['customerId', 'customerEmail', 'lines', 'currency', 'paymentToken']],
+    ['missing fields', {}, ['customerEmail', 'lines', 'currency', 'paymentToken']],
+    [
+      'a customerId (the token says who the customer is)',
+      orderBody({ customerId: 'cust-1' }),
+      ['customerId'],
+    ],
     [
       'a negative quantity',
       orderBody({ lines: [{ sku: skus.a, quantity: -1, unitPriceMinor: 1 }] }),
@@ -323,12 +329,14 @@ describe('reading an order', () => {
     const unknown = randomUUID();
     expect((await call(world, 'GET', `/orders/${unknown}`)).status).toBe(404);
     expect((await call(world, 'POST', `/orders/${unknown}/cancel`)).status).toBe(404);
-    expect((await call(world, 'POST', `/orders/${unknown}/ship`)).status).toBe(404);
+    expect(
+      (await call(world, 'POST', `/orders/${unknown}/ship`, undefined, await as(world, 'admin'))).status,
+    ).toBe(404);
   });
 
   it('refuses to ship an order that is not confirmed', async () => {
     const orderId = await placeOrder(world);
-    const answer = await call(world, 'POST', `/orders/${orderId}/ship`);
+    const answer = await call(world, 'POST', `/orders/${orderId}/ship`, undefined, await as(world, 'admin'));
     expect(answer.status).toBe(409);
     expect(answer.body).toMatchObject({ status: 'placed' });
   });
@@ -350,5 +358,55 @@ describe('replies about unknown orders', () => {
         .executeTakeFirst(),
     );
     expect(parked).toMatchObject({ error_class: 'PermanentError', attempts: 1 });
+  });
+});
+
+describe('who may do what', () => {
+  it('takes the customer from the token, not from the body', async () => {
+    const placed = await call(world, 'POST', '/orders', orderBody(), await as(world, 'cust-token-7'));
+    expect(placed.status).toBe(201);
+    const event = await world.tap.waitFor<{ customer: { id: string } }>(
+      'com.acme.order.placed.v2',
+      placed.body.orderId,
+    );
+    expect(event.data.customer.id).toBe('cust-token-7');
+    expect(
+      (await call(world, 'GET', `/orders/${placed.body.orderId}`, undefined, await as(world, 'cust-token-7')))
+        .body,
+    ).toMatchObject({
+      customer: { id: 'cust-token-7' },
+    });
+  });
+
+  it("answers 404 to another customer's read or cancel, and writes nothing", async () => {
+    const orderId = await placeOrder(world);
+    const stranger = await as(world, 'cust-stranger');
+    const before = await eventTypes(world, orderId);
+    const read = await call(world, 'GET', `/orders/${orderId}`, undefined, stranger);
+    const cancel = await call(world, 'POST', `/orders/${orderId}/cancel`, undefined, stranger);
+    const missing = await call(world, 'GET', `/orders/${randomUUID()}`, undefined, stranger);
+    expect([read.status, cancel.status]).toEqual([404, 404]);
+    // Exactly what a missing order answers, but for the id: nothing tells that this one exists.
+    expect(read.body.message.replace(orderId, 'X')).toBe(missing.body.message.replace(/[\w-]{36}$/, 'X'));
+    expect(await eventTypes(world, orderId)).toEqual(before);
+  });
+
+  it('lets an admin read and cancel any order; only an admin ships', async () => {
+    const orderId = await placeOrder(world);
+    expect((await call(world, 'GET', `/orders/${orderId}`, undefined, await as(world, 'admin'))).status).toBe(
+      200,
+    );
+    const ship = await call(world, 'POST', `/orders/${orderId}/ship`);
+    expect(ship.status).toBe(403);
+    expect(await eventTypes(world, orderId)).toEqual(['OrderPlaced']);
+    expect(
+      (await call(world, 'POST', `/orders/${orderId}/cancel`, undefined, await as(world, 'admin'))).status,
+    ).toBe(200);
+  });
+
+  it('answers 401 without a token, and places nothing', async () => {
+    const answer = await call(world, 'POST', '/orders', orderBody(), { authorization: '' });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toBe('Bearer');
   });
 });

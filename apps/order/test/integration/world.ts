@@ -39,8 +39,14 @@ export async function seedCatalogue(world: OrderWorld, skus: readonly string[]):
 
 export const skus = { a: `SKU-A-${randomUUID().slice(0, 6)}`, b: `SKU-B-${randomUUID().slice(0, 6)}` };
 
+/** The customer of `call`'s default token (the customer of an order is its token's subject). */
+export const customerId = 'cust-1';
+
+/** `authorization` of a token for a customer (default `cust-1`) or, for `'admin'`, an operator. */
+export const as = (world: OrderWorld, who: string = customerId) =>
+  who === 'admin' ? world.auth() : world.auth({ subject: who, roles: [] });
+
 export const orderBody = (overrides: Record<string, unknown> = {}) => ({
-  customerId: 'cust-1',
   customerEmail: 'ada@example.com',
   customerName: 'Ada',
   lines: [
@@ -75,9 +81,10 @@ export async function call(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<Answer> {
+  // As the customer `cust-1` unless the caller brings its own authorization.
   const response = await fetch(`${world.url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(await as(world)), ...headers },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();

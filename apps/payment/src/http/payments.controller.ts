@@ -1,11 +1,13 @@
-import { DATABASE } from '@acme/service';
+import { adminRole, DATABASE, RequireRole } from '@acme/service';
 import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Kysely } from 'kysely';
 import { findPayment, type PaymentView } from '../application/payment-view.js';
 import type { PaymentTables } from '../infrastructure/tables.js';
 
+/** Support view of payments: operators only (admin role). */
 @ApiTags('payments')
+@RequireRole(adminRole)
 @Controller('payments')
 export class PaymentsController {
   constructor(@Inject(DATABASE) private readonly db: Kysely<PaymentTables>) {}

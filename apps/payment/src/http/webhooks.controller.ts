@@ -1,5 +1,5 @@
 import type { Cause } from '@acme/messaging';
-import { RequestCause, ValidBody } from '@acme/service';
+import { Public, RequestCause, ValidBody } from '@acme/service';
 import {
   ConflictException,
   Controller,
@@ -29,6 +29,8 @@ export class WebhooksController {
 
   @Post('provider')
   @HttpCode(200)
+  // The provider authenticates with its HMAC signature, not with a bearer token.
+  @Public()
   @UseGuards(WebhookSignatureGuard)
   @ApiOperation({
     summary: 'The payment provider settles an asynchronous payment (HMAC-signed)',

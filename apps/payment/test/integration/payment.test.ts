@@ -266,7 +266,13 @@ describe('POST /webhooks/provider', () => {
 
 describe('GET /payments/:orderId', () => {
   it('404 for an order never heard of', async () => {
-    const res = await fetch(`${world.url}/payments/${newOrderId()}`);
+    const res = await fetch(`${world.url}/payments/${newOrderId()}`, { headers: await world.auth() });
     expect(res.status).toBe(404);
+  });
+
+  it('is for operators: no token 401, a customer 403', async () => {
+    expect((await fetch(`${world.url}/payments/${newOrderId()}`)).status).toBe(401);
+    const customer = await world.auth({ subject: 'cust-1', roles: [] });
+    expect((await fetch(`${world.url}/payments/${newOrderId()}`, { headers: customer })).status).toBe(403);
   });
 });

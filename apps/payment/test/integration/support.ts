@@ -67,7 +67,9 @@ export async function getPayment(
   world: World,
   orderId: string,
 ): Promise<{ status: number; body: PaymentView }> {
-  const res = await fetch(`${world.url}/payments/${encodeURIComponent(orderId)}`);
+  const res = await fetch(`${world.url}/payments/${encodeURIComponent(orderId)}`, {
+    headers: await world.auth(),
+  });
   return { status: res.status, body: (await res.json()) as PaymentView };
 }
 

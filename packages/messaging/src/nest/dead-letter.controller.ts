@@ -1,4 +1,11 @@
-import { badRequest, queryValidation, validation } from '@acme/http';
+import {
+  adminRole,
+  badRequest,
+  queryValidation,
+  RequireRole,
+  validation,
+  type AuthenticatedRequest,
+} from '@acme/http';
 import {
   Body,
   Controller,
@@ -9,6 +16,7 @@ import {
   NotFoundException,
   Post,
   Query,
+  Req,
   UseGuards,
 } from '@nestjs/common';
 import { InvalidSelectionError, type DeadLetterSummary, type ReplayResult } from '../replay.js';
@@ -33,10 +41,13 @@ export interface DeadLetterList {
  *   GET  /admin/dlq?group=inventory&errorClass=PermanentError&from=2026-11-23T00:00:00Z&limit=50
  *   POST /admin/dlq/replay  { "group": "inventory", "selection": { "eventIds": ["..."] }, "dryRun": true }
  *
- * Every request passes `DeadLetterAdminGuard` (the admin-role slot). Invalid input is a 400 with
- * the invalid fields and writes nothing; a group this service does not administer is a 404.
+ * On the platform (@acme/service) every request needs a bearer token with the admin role
+ * (`@RequireRole`, enforced by the platform's global guard before anything else runs); it also
+ * passes `DeadLetterAdminGuard` (an extra, pluggable check). Invalid input is a 400 with the
+ * invalid fields and writes nothing; a group this service does not administer is a 404.
  */
 @Controller('admin/dlq')
+@RequireRole(adminRole)
 @UseGuards(DeadLetterAdminGuard)
 export class DeadLetterController {
   constructor(@Inject(DeadLetterAdmin) private readonly admin: DeadLetterAdmin) {}
@@ -65,12 +76,15 @@ export class DeadLetterController {
   async replay(
     @Body({ schema: replayBodySchema, pipes: [validation] }) body: ReplayBody,
     @Headers('x-requested-by') requestedByHeader: string | undefined,
+    @Req() request: AuthenticatedRequest,
   ): Promise<ReplayResult> {
     this.knownGroup(body.group);
-    // Until the admin-role guard lands, who asked is what the caller says. With authentication in
-    // place this should be the authenticated principal instead.
+    // The audit names the authenticated operator; only without the platform's guard (a bare app)
+    // is it what the caller says.
     const requestedBy =
-      [body.requestedBy, requestedByHeader?.trim()].find((who) => who !== undefined && who !== '') ?? 'http';
+      request.principal?.subject ??
+      [body.requestedBy, requestedByHeader?.trim()].find((who) => who !== undefined && who !== '') ??
+      'http';
     return selectionErrorsAsBadRequest(() =>
       this.admin.replay({
         group: body.group,

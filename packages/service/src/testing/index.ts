@@ -1,3 +1,9 @@
 // Test support for services: not part of a service's runtime (imports @acme/testing).
 export { contractTopics, EventTap, type EventTapOptions, type TappedEvent } from './event-tap.js';
-export { serviceWorld, type ServiceWorld, type ServiceWorldOptions } from './service-world.js';
+export {
+  serviceWorld,
+  type ServiceWorld,
+  type ServiceWorldOptions,
+  type WorldTokenOptions,
+} from './service-world.js';
+export { bearer, signTestToken, type TestTokenOptions } from './tokens.js';

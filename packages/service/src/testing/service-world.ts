@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { connect } from '@acme/postgres';
 import {
   deleteTopicsWithPrefix,
@@ -15,6 +15,7 @@ import type { z } from 'zod';
 import { createServiceApp } from '../bootstrap.js';
 import { loadConfig, type PlatformConfig } from '../config.js';
 import { EventTap } from './event-tap.js';
+import { bearer, signTestToken } from './tokens.js';
 
 export interface ServiceWorldOptions<C extends PlatformConfig> {
   /** `order`, `inventory`, …: also the scratch database's prefix. */
@@ -23,8 +24,18 @@ export interface ServiceWorldOptions<C extends PlatformConfig> {
   schema: z.ZodType<C>;
   /** The app's root module for a configuration. */
   module: (config: C) => IEntryNestModule;
-  /** Variables on top of the stack's and the world's (scratch database, topic prefix, port 0). */
+  /**
+   * Variables on top of the stack's and the world's (scratch database, topic prefix, port 0, a
+   * random AUTH_JWT_SECRET unless one of the AUTH_* key variables is given here).
+   */
   env?: Record<string, string>;
+}
+
+/** Who a test token is for: by default an operator with the admin role. */
+export interface WorldTokenOptions {
+  subject?: string;
+  roles?: readonly string[];
+  expiresIn?: string | number;
 }
 
 /**
@@ -35,7 +46,7 @@ export interface ServiceWorldOptions<C extends PlatformConfig> {
  *
  * @example
  *   const world = await serviceWorld({ service: 'order', schema: orderConfigSchema, module: (c) => AppModule.register(c) });
- *   const res = await fetch(`${world.url}/orders`, { method: 'POST', ... });
+ *   const res = await fetch(`${world.url}/orders`, { method: 'POST', headers: await world.auth({ subject: 'cust-1', roles: [] }), ... });
  *   await world.tap.waitFor('com.acme.order.placed.v2', orderId);
  *   await world.close();
  */
@@ -49,6 +60,13 @@ export interface ServiceWorld<C extends PlatformConfig> {
   prefix: string;
   kafka: Kafka;
   tap: EventTap;
+  /**
+   * A bearer token the service accepts (signed with the world's AUTH_JWT_SECRET): an admin
+   * (`test-admin`, roles `['admin']`) unless `subject`/`roles` say otherwise.
+   */
+  token(options?: WorldTokenOptions): Promise<string>;
+  /** `{ authorization: 'Bearer …' }` for such a token, to spread into fetch headers. */
+  auth(options?: WorldTokenOptions): Promise<{ authorization: string }>;
   close(): Promise<void>;
 }
 
@@ -64,8 +82,12 @@ export async function serviceWorld<C extends PlatformConfig>(
     logLevel: logLevel.NOTHING,
   });
   const tap = await EventTap.start(kafka, stack.schemaRegistryUrl, prefix);
+  const keyGiven = ['AUTH_JWT_SECRET', 'AUTH_JWT_SECRET_FILE', 'AUTH_JWKS_URL'].some(
+    (variable) => options.env?.[variable] !== undefined,
+  );
   const config = loadConfig(options.service, options.schema, {
     ...stackEnvironment(stack),
+    ...(keyGiven ? {} : { AUTH_JWT_SECRET: randomBytes(32).toString('base64url') }),
     DATABASE_NAME: scratch.name,
     HOST: '127.0.0.1',
     PORT: '0',
@@ -78,6 +100,19 @@ export async function serviceWorld<C extends PlatformConfig>(
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const db = connect({ url: scratch.url, max: 3 });
+  const token = (who: WorldTokenOptions = {}): Promise<string> => {
+    const secret = config.AUTH_JWT_SECRET ?? config.AUTH_JWT_SECRET_FILE;
+    if (secret === undefined)
+      throw new Error('the world verifies tokens with a JWKS: sign them with signTestToken and the key');
+    return signTestToken({
+      secret,
+      subject: who.subject ?? 'test-admin',
+      roles: who.roles ?? ['admin'],
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      ...(who.expiresIn === undefined ? {} : { expiresIn: who.expiresIn }),
+    });
+  };
   return {
     url,
     app,
@@ -86,6 +121,8 @@ export async function serviceWorld<C extends PlatformConfig>(
     prefix,
     kafka,
     tap,
+    token,
+    auth: async (who) => bearer(await token(who)),
     close: async () => {
       await app.close();
       await tap.stop();
