@@ -57,6 +57,11 @@ async function main(): Promise<number> {
     return { passed: 1, failed: 0 };
   });
   await step('jest (unit, integration, e2e)', () => jest(env));
+  // Alone and in band, after everything else: the fault scenarios restart Kafka and Postgres.
+  await step('faults', () =>
+    jest(env, { name: 'faults', args: ['-c', 'test-e2e/faults/jest.config.js', '--runInBand'] }),
+  );
+  printFaultsTable();
   return finish();
 }
 
@@ -100,12 +105,21 @@ interface JestJson {
   numTotalTestSuites: number;
 }
 
-async function jest(env: NodeJS.ProcessEnv): Promise<{ passed: number; failed: number; note?: string }> {
-  const report = join(config.stackDir, 'reports', 'jest.json');
+/** One jest run (`args` select a config; none: every project), counted from its JSON report. */
+async function jest(
+  env: NodeJS.ProcessEnv,
+  run: { name: string; args: string[] } = { name: 'jest', args: [] },
+): Promise<{ passed: number; failed: number; note?: string }> {
+  const report = join(config.stackDir, 'reports', `${run.name}.json`);
   mkdirSync(join(config.stackDir, 'reports'), { recursive: true });
   rmSync(report, { force: true });
+  if (run.name === 'faults') rmSync(faultsTable, { force: true });
   // The root `jest` script sets the node flags jest needs (see jest.preset.js).
-  const exit = await command('pnpm', ['-s', 'jest', '--ci', '--json', `--outputFile=${report}`], env);
+  const exit = await command(
+    'pnpm',
+    ['-s', 'jest', ...run.args, '--ci', '--json', `--outputFile=${report}`],
+    env,
+  );
   if (!existsSync(report)) return { passed: 0, failed: 1, note: 'jest wrote no report' };
   const json = JSON.parse(readFileSync(report, 'utf8')) as JestJson;
   // A suite that cannot even load has no failed test in it, but it is a failure.
@@ -113,6 +127,12 @@ async function jest(env: NodeJS.ProcessEnv): Promise<{ passed: number; failed: n
   if (exit.failed > 0 && failed === 0)
     return { passed: json.numPassedTests, failed: 1, note: 'jest exited non-zero' };
   return { passed: json.numPassedTests, failed, note: `${json.numTotalTestSuites} suites` };
+}
+
+/** The fault suite's table (written by test-e2e/faults), repeated where the summary is read. */
+const faultsTable = join(config.stackDir, 'reports', 'faults.txt');
+function printFaultsTable(): void {
+  if (existsSync(faultsTable)) console.log(`\n${readFileSync(faultsTable, 'utf8')}`);
 }
 
 async function finish(): Promise<number> {
