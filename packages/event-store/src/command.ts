@@ -88,9 +88,11 @@ export interface ConflictRetryOptions {
 /**
  * Runs `work` in a transaction and runs it again when it throws `ConcurrencyError` (another writer
  * moved a stream it read), up to `maxAttempts` times; then `TooManyConflictsError` (retriable).
- * Given a connection, each attempt is a transaction of its own. Given a transaction — an event
- * handler's inbox transaction — each attempt runs under a savepoint, so a conflict undoes only the
- * attempt and the caller's earlier writes stay.
+ * Given a connection, each attempt is a transaction of its own, and one that Postgres rolled back
+ * as a deadlock victim or a serialization failure is run again too (the whole attempt is undone,
+ * so nothing is done twice). Given a transaction — an event handler's inbox transaction — each
+ * attempt runs under a savepoint, so a conflict undoes only the attempt and the caller's earlier
+ * writes stay; a deadlock there aborted the caller's transaction, and is the caller's to retry.
  *
  * @example
  *   // Several streams decided together: all appended, or none
@@ -111,16 +113,24 @@ export async function withConflictRetry<T>(
         ? () => work(db)
         : () => underSavepoint(db, work)
       : () => db.transaction().execute((tx) => work(tx as Transaction<unknown>));
+  const ownsTransaction = !(db instanceof Transaction);
   for (let attempt = 1; ; attempt++) {
     try {
       return await once();
     } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
+      const again = error instanceof ConcurrencyError || (ownsTransaction && rolledBackByPostgres(error));
+      if (!again) throw error;
       if (attempt >= attempts) throw new TooManyConflictsError(options.what, attempt, { cause: error });
       // Spread the losers out a little so they do not collide again at once.
       await delay(Math.random() * 5 * attempt);
     }
   }
+}
+
+/** SQLSTATE 40001 (serialization failure) and 40P01 (deadlock detected): the transaction was undone. */
+function rolledBackByPostgres(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01';
 }
 
 async function underSavepoint<T>(

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import {
   appendToStream,
   handleCommand,
@@ -229,5 +229,62 @@ describe('handleCommand joining transactions without an idempotency key (no save
     );
     await expect(attempt).rejects.toMatchObject({ name: 'TooManyConflictsError', retriable: true });
     expect(await readStream(db, 'after-append-own')).toEqual([]);
+  });
+});
+
+describe('withConflictRetry and a deadlock', () => {
+  // Two writers lock two streams in opposite orders, each waiting until the other holds its first:
+  // Postgres breaks the deadlock by rolling one of them back (after deadlock_timeout, 1 s).
+  async function crosswise(
+    prefix: string,
+    run: (work: (tx: Transaction<unknown>) => Promise<void>) => Promise<void>,
+  ) {
+    const [a, b] = [`${prefix}-a`, `${prefix}-b`];
+    await add(a, 1);
+    await add(b, 1);
+    let holding = 0;
+    let bothHold!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothHold = resolve));
+    let attempts = 0;
+    const writer = (first: string, second: string) =>
+      run(async (tx) => {
+        attempts += 1;
+        const lock = (streamId: string) =>
+          sql`SELECT version FROM streams WHERE stream_id = ${streamId} FOR UPDATE`.execute(tx);
+        await lock(first);
+        if (++holding === 2) bothHold();
+        await barrier;
+        await lock(second);
+        for (const streamId of [first, second])
+          await appendToStream(tx, streamId, [{ type: 'Added', data: { n: 1 } }], {
+            streamType: 'counter',
+            expectedVersion: 'any',
+          });
+      });
+    const settled = await Promise.allSettled([writer(a, b), writer(b, a)]);
+    return {
+      settled,
+      attempts,
+      versions: [(await readStream(db, a)).length, (await readStream(db, b)).length],
+    };
+  }
+
+  it('runs a transaction of its own again when Postgres made it the deadlock victim', async () => {
+    const { settled, attempts, versions } = await crosswise('deadlock-own', (work) =>
+      withConflictRetry(db, work, { what: 'crosswise' }),
+    );
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(attempts).toBe(3);
+    expect(versions).toEqual([3, 3]);
+  });
+
+  it("leaves a deadlock in a caller's transaction to the caller (its transaction is aborted)", async () => {
+    const { settled, attempts, versions } = await crosswise('deadlock-joined', (work) =>
+      db.transaction().execute((tx) => withConflictRetry(tx, work, { what: 'crosswise' })),
+    );
+    const rejected = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    expect(rejected.map((s) => (s.reason as { code?: string }).code)).toEqual(['40P01']);
+    expect(attempts).toBe(2);
+    expect(versions).toEqual([2, 2]);
   });
 });

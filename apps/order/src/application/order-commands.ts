@@ -1,4 +1,4 @@
-import { handleCommand, type CommandOutcome, type Executor } from '@acme/event-store';
+import { handleCommand, withConflictRetry, type CommandOutcome, type Executor } from '@acme/event-store';
 import type { Cause } from '@acme/messaging';
 import { holdDeadline } from '@acme/scheduler';
 import { OUTBOX, type Outbox } from '@acme/service';
@@ -30,9 +30,15 @@ export class OrderCommands {
   ) {}
 
   async execute(db: Executor, orderId: string, command: OrderCommand, cause: Cause): Promise<OrderOutcome> {
-    // In a caller's transaction (a reply from inventory or payment, the deadline worker), lock the
-    // order's deadline before the stream: the worker firing it holds the deadline and then appends,
-    // and a reply that appended first and cancelled the deadline after would deadlock with it.
+    // Every writer locks the order's deadline before its stream: the worker firing the deadline
+    // holds it and then appends, and a writer that appended first and cancelled the deadline after
+    // would deadlock with it (or with a reply from inventory or payment doing the same). An HTTP
+    // command (cancel racing a confirmation) therefore runs in a transaction of its own that takes
+    // the deadline first. An order being placed has no deadline yet: nothing to take.
+    if (!db.isTransaction && command.type !== 'PlaceOrder')
+      return withConflictRetry(db, (tx) => this.execute(tx, orderId, command, cause), {
+        what: orderStreamId(orderId),
+      });
     if (db.isTransaction) await holdDeadline(db, { kind: ORDER_TIMEOUT, key: orderId });
     // The order as decide saw it on the attempt that was kept (a conflict decides again).
     let before: OrderState = orderDecider.initialState();
