@@ -9,7 +9,7 @@ import { PaymentsController } from './http/payments.controller.js';
 import { WebhookSignatureGuard } from './http/webhook-signature.guard.js';
 import { WebhooksController } from './http/webhooks.controller.js';
 import { paymentMigrations } from './infrastructure/migrations/index.js';
-import { ProviderSimulator } from './infrastructure/provider-simulator.js';
+import { SimulatorHost } from './infrastructure/simulator-host.js';
 import { SimulatorWebhooks } from './infrastructure/simulator-webhooks.js';
 import { PAYMENT_CONFIG, PAYMENT_PROVIDER } from './payment.tokens.js';
 
@@ -41,23 +41,11 @@ export class AppModule {
       providers: [
         { provide: PAYMENT_CONFIG, useValue: config },
         SimulatorWebhooks,
+        SimulatorHost,
         {
           provide: PAYMENT_PROVIDER,
-          inject: [SimulatorWebhooks],
-          useFactory: (webhooks: SimulatorWebhooks) => {
-            const simulator: ProviderSimulator = new ProviderSimulator(
-              webhooks.enabled
-                ? {
-                    onPendingConfirmation: (confirmation) => {
-                      webhooks.schedule(confirmation, () => {
-                        simulator.markConfirmationDelivered(confirmation.providerPaymentId);
-                      });
-                    },
-                  }
-                : {},
-            );
-            return simulator;
-          },
+          inject: [SimulatorHost],
+          useFactory: (host: SimulatorHost) => host.simulator,
         },
         PaymentProcess,
         ConfirmWebhook,

@@ -7,11 +7,12 @@ import {
   type RefundRequest,
   type RefundResult,
 } from '../domain/provider.js';
+import type { LedgerCharge, LedgerRefund, PendingConfirmation, SimulatorLedger } from './simulator-ledger.js';
 
 /**
- * A deterministic, in-memory payment provider, so every branch of the saga can be driven by the card
- * token alone. Like a real provider it is idempotent per `idempotencyKey`: the same key returns the
- * first result and never charges twice; the same key with other parameters is refused.
+ * A deterministic payment provider, so every branch of the saga can be driven by the card token
+ * alone. Like a real provider it is idempotent per `idempotencyKey`: the same key returns the first
+ * result and never charges twice; the same key with other parameters is refused.
  *
  * | token            | charge                                                                      |
  * |------------------|-----------------------------------------------------------------------------|
@@ -22,143 +23,132 @@ import {
  * | tok_async_fail   | pending; a confirmation (outcome failed) waits for the webhook              |
  * | anything else    | declined, code invalid_token                                                |
  *
- * Ids derive from the idempotency key (`sim_pay_<key>`, `sim_ref_<key>`), so a restarted simulator
- * answers a repeated call with the same ids.
+ * Its records (charges, refunds, calls, confirmations) live in a `SimulatorLedger`: in the service,
+ * the Postgres one, so they outlive a restart of the service and are shared by all its instances,
+ * as a remote provider's are. Ids derive from the idempotency key (`sim_pay_<key>`, `sim_ref_<key>`).
  *
  * @example
- *   const provider = new ProviderSimulator({ onPendingConfirmation: (c) => webhooks.send(c) });
+ *   const provider = new ProviderSimulator({ ledger, onPendingConfirmation: (c) => webhooks.send(c) });
  *   await provider.charge({ idempotencyKey: 'o-1', amountMinor: 1999, currency: 'EUR', token: 'tok_async' });
+ *   await provider.announcePending(); // at start-up: the confirmations a restart left undelivered
  */
 export class ProviderSimulator implements PaymentProvider {
-  private readonly charges = new Map<string, StoredCharge>();
-  private readonly refunds = new Map<string, StoredRefund>();
-  private readonly calls = new Map<string, number>();
-  private readonly moneyMoved = new Map<string, number>();
-  private readonly confirmations = new Map<string, PendingConfirmation>();
-  private readonly delivered = new Set<string>();
+  private readonly ledger: SimulatorLedger;
   private readonly timeoutsPerKey: number;
   private readonly chargeBeforeTimeout: boolean;
   private readonly onPendingConfirmation: ((confirmation: PendingConfirmation) => void) | undefined;
 
-  constructor(options: ProviderSimulatorOptions = {}) {
+  constructor(options: ProviderSimulatorOptions) {
+    this.ledger = options.ledger;
     this.timeoutsPerKey = options.timeoutsPerKey ?? 2;
     this.chargeBeforeTimeout = options.chargeBeforeTimeout ?? false;
     this.onPendingConfirmation = options.onPendingConfirmation;
   }
 
-  // A throw inside the executor becomes the rejection, as a remote call's failure would.
-  charge(request: ChargeRequest): Promise<ChargeResult> {
-    return new Promise((resolve) => {
-      resolve(this.chargeNow(request));
-    });
-  }
-
-  refund(request: RefundRequest): Promise<RefundResult> {
-    return new Promise((resolve) => {
-      resolve(this.refundNow(request));
-    });
-  }
-
-  private chargeNow(request: ChargeRequest): ChargeResult {
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
     const key = request.idempotencyKey;
-    const call = (this.calls.get(key) ?? 0) + 1;
-    this.calls.set(key, call);
+    const call = await this.ledger.countCall(key);
     validateMoney(request.amountMinor, request.currency);
-    const existing = this.charges.get(key);
-    if (existing && !sameCharge(existing.request, request)) {
-      throw new ProviderRequestRejectedError(`idempotency key ${key} was used for a different charge`);
-    }
+    const existing = await this.ledger.findCharge(key);
+    if (existing && !sameCharge(existing.request, request)) throw differentCharge(key);
     if (request.token === SIMULATOR_TOKENS.timeout && call <= this.timeoutsPerKey) {
       // The request got lost (default) or the charge happened and the answer got lost.
-      if (this.chargeBeforeTimeout && !existing) this.createCharge(request);
+      if (this.chargeBeforeTimeout && !existing) await this.createCharge(request);
       throw new ProviderTimeoutError(`provider did not answer in time (call ${call} for key ${key})`);
     }
-    return (existing ?? this.createCharge(request)).result;
+    return (existing ?? (await this.createCharge(request))).result;
   }
 
-  private refundNow(request: RefundRequest): RefundResult {
+  async refund(request: RefundRequest): Promise<RefundResult> {
     validateMoney(request.amountMinor, request.currency);
-    const existing = this.refunds.get(request.idempotencyKey);
-    if (existing) {
-      if (!sameRefund(existing.request, request)) {
-        throw new ProviderRequestRejectedError(
-          `idempotency key ${request.idempotencyKey} was used for a different refund`,
-        );
-      }
-      return existing.result;
-    }
-    const charge = [...this.charges.values()].find(
-      (c) => 'providerPaymentId' in c.result && c.result.providerPaymentId === request.providerPaymentId,
-    );
-    if (!charge || this.confirmations.get(request.providerPaymentId)?.outcome === 'failed') {
+    const existing = await this.ledger.findRefund(request.idempotencyKey);
+    if (existing) return sameRefundOrRefuse(existing, request);
+    const charge = await this.ledger.findPayment(request.providerPaymentId);
+    if (!charge || charge.asyncOutcome === 'failed') {
       throw new ProviderRequestRejectedError(`no successful payment ${request.providerPaymentId} to refund`);
     }
     if (request.currency !== charge.request.currency || request.amountMinor > charge.request.amountMinor) {
       throw new ProviderRequestRejectedError(`refund exceeds payment ${request.providerPaymentId}`);
     }
-    if ([...this.refunds.values()].some((r) => r.request.providerPaymentId === request.providerPaymentId)) {
-      throw new ProviderRequestRejectedError(`payment ${request.providerPaymentId} is already refunded`);
-    }
-    const stored = {
+    // The ledger keeps one refund per key and per payment, whoever races for either.
+    const kept = await this.ledger.addRefund({
       request: { ...request },
       result: { providerRefundId: `sim_ref_${request.idempotencyKey}` },
-    };
-    this.refunds.set(request.idempotencyKey, stored);
-    return stored.result;
+    });
+    if (!kept) {
+      throw new ProviderRequestRejectedError(`payment ${request.providerPaymentId} is already refunded`);
+    }
+    return sameRefundOrRefuse(kept, request);
   }
 
   /**
    * How many times money was taken under this key — 0 or 1 whatever the number of calls. An
    * asynchronous payment counts when made if its (predetermined) outcome is success.
    */
-  chargesFor(idempotencyKey: string): number {
-    return this.moneyMoved.get(idempotencyKey) ?? 0;
+  async chargesFor(idempotencyKey: string): Promise<number> {
+    return (await this.ledger.findCharge(idempotencyKey))?.moneyMoved ? 1 : 0;
   }
 
   /** How many times `charge` was called with this key (timeouts and repeats included). */
-  callsFor(idempotencyKey: string): number {
-    return this.calls.get(idempotencyKey) ?? 0;
+  callsFor(idempotencyKey: string): Promise<number> {
+    return this.ledger.callsFor(idempotencyKey);
   }
 
   /** How many refunds were made of this provider payment (0 or 1). */
-  refundsFor(providerPaymentId: string): number {
-    return [...this.refunds.values()].filter((r) => r.request.providerPaymentId === providerPaymentId).length;
+  refundsFor(providerPaymentId: string): Promise<number> {
+    return this.ledger.refundsFor(providerPaymentId);
   }
 
   /** Asynchronous payments whose webhook is still due, oldest first. */
-  pendingConfirmations(): PendingConfirmation[] {
-    return [...this.confirmations.values()]
-      .filter((c) => !this.delivered.has(c.providerPaymentId))
-      .map((c) => ({ ...c }));
+  pendingConfirmations(): Promise<PendingConfirmation[]> {
+    return this.ledger.pendingConfirmations();
   }
 
   /** The webhook of this payment was delivered; it leaves `pendingConfirmations()`. */
-  markConfirmationDelivered(providerPaymentId: string): void {
-    if (this.confirmations.has(providerPaymentId)) this.delivered.add(providerPaymentId);
+  markConfirmationDelivered(providerPaymentId: string): Promise<void> {
+    return this.ledger.markConfirmationDelivered(providerPaymentId);
   }
 
-  private createCharge(request: ChargeRequest): StoredCharge {
+  /**
+   * Announce every confirmation still due to `onPendingConfirmation` again — at start-up, since
+   * whoever announced them before (a process since restarted) may not have delivered them. With
+   * several instances each announces them: the webhook's id makes a second delivery a duplicate.
+   * Returns how many were announced.
+   */
+  async announcePending(): Promise<number> {
+    const announce = this.onPendingConfirmation;
+    if (!announce) return 0;
+    const pending = await this.ledger.pendingConfirmations();
+    for (const confirmation of pending) announce(confirmation);
+    return pending.length;
+  }
+
+  private async createCharge(request: ChargeRequest): Promise<LedgerCharge> {
     const providerPaymentId = `sim_pay_${request.idempotencyKey}`;
     const result = chargeOutcome(request.token, providerPaymentId);
-    const stored = { request: { ...request }, result };
-    this.charges.set(request.idempotencyKey, stored);
     // An asynchronous outcome is fixed when the charge is made; only its announcement waits.
     const outcome = request.token === SIMULATOR_TOKENS.asyncFail ? 'failed' : 'succeeded';
-    if (result.status === 'succeeded' || (result.status === 'pending' && outcome === 'succeeded')) {
-      this.moneyMoved.set(request.idempotencyKey, this.chargesFor(request.idempotencyKey) + 1);
+    const { charge, created } = await this.ledger.addCharge({
+      request: { ...request },
+      result,
+      moneyMoved: result.status === 'succeeded' || (result.status === 'pending' && outcome === 'succeeded'),
+      ...(result.status === 'pending' ? { asyncOutcome: outcome } : {}),
+    });
+    // Lost a race for the key: the winner's charge is the answer, if it was this very charge.
+    if (!created) {
+      if (!sameCharge(charge.request, request)) throw differentCharge(request.idempotencyKey);
+      return charge;
     }
     if (result.status === 'pending') {
-      const confirmation: PendingConfirmation = {
+      this.onPendingConfirmation?.({
         providerPaymentId,
         idempotencyKey: request.idempotencyKey,
         amountMinor: request.amountMinor,
         currency: request.currency,
         outcome,
-      };
-      this.confirmations.set(providerPaymentId, confirmation);
-      this.onPendingConfirmation?.({ ...confirmation });
+      });
     }
-    return stored;
+    return charge;
   }
 }
 
@@ -171,6 +161,8 @@ export const SIMULATOR_TOKENS = {
 } as const;
 
 export interface ProviderSimulatorOptions {
+  /** Where the simulator keeps its records (in the service: `PostgresSimulatorLedger`). */
+  ledger: SimulatorLedger;
   /** tok_timeout: calls per idempotency key that time out before one succeeds (default 2). */
   timeoutsPerKey?: number;
   /**
@@ -178,28 +170,11 @@ export interface ProviderSimulatorOptions {
    * request) — the case idempotency keys exist for. Default false.
    */
   chargeBeforeTimeout?: boolean;
-  /** Called once per asynchronous charge: the application sends the signed webhook from here. */
+  /**
+   * Called once per asynchronous charge, when it is made, and by `announcePending()`: the
+   * application sends the signed webhook from here.
+   */
   onPendingConfirmation?: (confirmation: PendingConfirmation) => void;
-}
-
-/** What the provider's webhook will say about an asynchronous payment. */
-export interface PendingConfirmation {
-  providerPaymentId: string;
-  /** The charge's idempotency key: the order id, so the webhook finds its payment stream. */
-  idempotencyKey: string;
-  amountMinor: number;
-  currency: string;
-  outcome: 'succeeded' | 'failed';
-}
-
-interface StoredCharge {
-  request: ChargeRequest;
-  result: ChargeResult;
-}
-
-interface StoredRefund {
-  request: RefundRequest;
-  result: RefundResult;
 }
 
 function chargeOutcome(token: string, providerPaymentId: string): ChargeResult {
@@ -228,3 +203,15 @@ const sameCharge = (a: ChargeRequest, b: ChargeRequest): boolean =>
 
 const sameRefund = (a: RefundRequest, b: RefundRequest): boolean =>
   a.providerPaymentId === b.providerPaymentId && a.amountMinor === b.amountMinor && a.currency === b.currency;
+
+const differentCharge = (key: string): ProviderRequestRejectedError =>
+  new ProviderRequestRejectedError(`idempotency key ${key} was used for a different charge`);
+
+function sameRefundOrRefuse(existing: LedgerRefund, request: RefundRequest): RefundResult {
+  if (!sameRefund(existing.request, request)) {
+    throw new ProviderRequestRejectedError(
+      `idempotency key ${request.idempotencyKey} was used for a different refund`,
+    );
+  }
+  return existing.result;
+}

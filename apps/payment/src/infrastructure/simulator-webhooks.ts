@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { PAYMENT_CONFIG } from '../payment.tokens.js';
 import type { PaymentConfig } from '../config.js';
 import { signWebhook } from '../domain/index.js';
-import type { PendingConfirmation } from './provider-simulator.js';
+import type { PendingConfirmation } from './simulator-ledger.js';
 
 /** The body the provider (and the simulator) posts to POST /webhooks/provider. */
 export interface ProviderWebhookBody {
@@ -41,7 +41,8 @@ const MAX_DELIVERIES = 6;
  * it posts the signed confirmation of an asynchronous payment, as a provider would — re-signed on
  * every attempt, retried with doubling delays while the answer is not 2xx. The charge's
  * transaction may not have committed when the first attempt lands (404/409 then), hence the retries.
- * Timers are in memory: a restart loses them (the demo's concern only; tests post webhooks themselves).
+ * Timers are in memory: a restart loses them, and the simulator announces what is still due again
+ * at start-up (`SimulatorHost`).
  */
 @Injectable()
 export class SimulatorWebhooks implements OnModuleDestroy {

@@ -62,8 +62,8 @@ describe('charging on StockReserved', () => {
     });
     // … and everything they could publish is in the outbox by now: one charge, one provider call.
     expect(await outboxed(world, T.charged, orderId)).toBe(1);
-    expect(simulator.callsFor(orderId)).toBe(1);
-    expect(simulator.chargesFor(orderId)).toBe(1);
+    expect(await simulator.callsFor(orderId)).toBe(1);
+    expect(await simulator.chargesFor(orderId)).toBe(1);
     expect(world.tap.about(orderId, T.charged)).toHaveLength(1);
     const { status, body } = await getPayment(world, orderId);
     expect(status).toBe(200);
@@ -95,8 +95,8 @@ describe('charging on StockReserved', () => {
     await placeAndReserve(world, orderId, 'tok_timeout');
     await world.tap.waitFor(T.charged, orderId);
     // The simulator times out twice per key; the third call (default PAYMENT_PROVIDER_MAX_ATTEMPTS) answers.
-    expect(simulator.callsFor(orderId)).toBe(3);
-    expect(simulator.chargesFor(orderId)).toBe(1);
+    expect(await simulator.callsFor(orderId)).toBe(3);
+    expect(await simulator.chargesFor(orderId)).toBe(1);
     expect(await outboxed(world, T.charged, orderId)).toBe(1);
   });
 });
@@ -125,7 +125,7 @@ describe('compensation on OrderCancelled', () => {
     await eventually(async () => ((await handled(world, [late])) === 1 ? true : undefined), {
       description: 'late StockReserved handled',
     });
-    expect(simulator.callsFor(orderId)).toBe(0);
+    expect(await simulator.callsFor(orderId)).toBe(0);
     expect((await getPayment(world, orderId)).body.status).toBe('none');
   });
 });
@@ -191,7 +191,7 @@ describe('POST /webhooks/provider', () => {
     expect(res.body).toMatchObject({ payment: { status: 'refunded' } });
     await world.tap.waitFor(T.charged, orderId);
     await world.tap.waitFor(T.refunded, orderId);
-    expect(simulator.refundsFor(providerPaymentId)).toBe(1);
+    expect(await simulator.refundsFor(providerPaymentId)).toBe(1);
   });
 
   it('forged signature: 401 and nothing changes', async () => {

@@ -77,7 +77,7 @@ it('gives a charge up as failed (provider_timeout) after PAYMENT_PROVIDER_MAX_AT
   await placeAndReserve(world, orderId, 'tok_timeout');
   const failed = await world.tap.waitFor(T.failed, orderId);
   expect(failed.data).toMatchObject({ orderId, code: 'provider_timeout' });
-  expect(simulator.callsFor(orderId)).toBe(2);
+  expect(await simulator.callsFor(orderId)).toBe(2);
   expect((await getPayment(world, orderId)).body.status).toBe('declined');
 });
 
@@ -88,7 +88,7 @@ it('with PAYMENT_SIMULATOR_WEBHOOK_URL the simulator settles asynchronous paymen
   expect(charged.data).toMatchObject({ orderId, amountMinor: 2598 });
   expect(await receipts(world, orderId)).toBe(1);
   expect(await outboxed(world, T.charged, orderId)).toBe(1);
-  await eventually(() => Promise.resolve(simulator.pendingConfirmations().length === 0 ? true : undefined), {
+  await eventually(async () => ((await simulator.pendingConfirmations()).length === 0 ? true : undefined), {
     description: 'the confirmation marked delivered',
   });
 });
