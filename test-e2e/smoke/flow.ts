@@ -13,7 +13,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { databaseUrl, eventually, type TestStack } from '@acme/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { Kysely, PostgresDialect, sql, type Generated } from 'kysely';
 import pg from 'pg';
 import { Gauge, Registry } from 'prom-client';
@@ -48,20 +48,31 @@ export interface KafkaRoundTrip {
   breakingChangeError: string;
 }
 
+/** How the smoke flow reaches Kafka and the registry when not over the stack's plain endpoints. */
+export interface SmokeConnection {
+  kafka?: Pick<KafkaConfig, 'brokers' | 'ssl' | 'sasl'>;
+  registry?: { host: string; auth?: { username: string; password: string } };
+}
+
 /**
  * Create a topic, register an Avro schema (topic + record-name subject), have a breaking change
  * rejected under BACKWARD compatibility, produce with an idempotent producer (acks=all), consume
  * and decode.
  */
-export async function kafkaAvroRoundTrip(stack: TestStack, id = runId()): Promise<KafkaRoundTrip> {
+export async function kafkaAvroRoundTrip(
+  stack: TestStack,
+  id = runId(),
+  connection: SmokeConnection = {},
+): Promise<KafkaRoundTrip> {
   const kafka = new Kafka({
     clientId: `smoke-${id}`,
     // kafkajs logs the retriable "coordinator not available" of a brand-new group at ERROR level;
     // real failures surface as rejected promises, so the logger only adds noise here.
     brokers: stack.kafkaBrokers,
     logLevel: logLevel.NOTHING,
+    ...connection.kafka,
   });
-  const registry = new SchemaRegistry({ host: stack.schemaRegistryUrl });
+  const registry = new SchemaRegistry({ host: stack.schemaRegistryUrl, ...connection.registry });
   const topic = `smoke.${id}`;
   const subject = `${topic}-com.acme.smoke.Ping`;
 
@@ -119,14 +130,20 @@ export async function kafkaAvroRoundTrip(stack: TestStack, id = runId()): Promis
     };
   } finally {
     await consumer.disconnect();
-    await removeSmokeTraces(kafka, stack, topic, `smoke-${id}`, subject);
+    await removeSmokeTraces(
+      kafka,
+      connection.registry ?? { host: stack.schemaRegistryUrl },
+      topic,
+      `smoke-${id}`,
+      subject,
+    );
   }
 }
 
 /** A long-lived stack should not collect a topic, group and subject per smoke run. */
 async function removeSmokeTraces(
   kafka: Kafka,
-  stack: TestStack,
+  registry: NonNullable<SmokeConnection['registry']>,
   topic: string,
   groupId: string,
   subject: string,
@@ -141,12 +158,14 @@ async function removeSmokeTraces(
   }
   // Confluent API: a soft delete first, then the permanent one.
   for (const query of ['', '?permanent=true']) {
-    const response = await fetch(
-      `${stack.schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}${query}`,
-      {
-        method: 'DELETE',
-      },
-    );
+    const response = await fetch(`${registry.host}/subjects/${encodeURIComponent(subject)}${query}`, {
+      method: 'DELETE',
+      headers: registry.auth
+        ? {
+            authorization: `Basic ${Buffer.from(`${registry.auth.username}:${registry.auth.password}`).toString('base64')}`,
+          }
+        : {},
+    });
     if (!response.ok)
       throw new Error(`deleting subject ${subject}: HTTP ${response.status} ${await response.text()}`);
   }

@@ -53,6 +53,8 @@ export async function systemWorld(
     keepEvents?: boolean;
     onEvent?: (event: TappedEvent) => void;
     nodeArgs?: Partial<Record<ServiceName, string[]>>;
+    /** Variables for every service (e.g. how they reach Kafka and the registry). */
+    env?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<SystemWorld> {
   const stack = options.stack ?? testStack();
@@ -82,6 +84,7 @@ export async function systemWorld(
       topicPrefix: prefix,
       databases: Object.fromEntries(serviceNames.map((n) => [n, scratches[n].name])),
       serviceEnv,
+      ...(options.env ? { env: options.env } : {}),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
       ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
     });

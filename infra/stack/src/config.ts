@@ -24,8 +24,26 @@ export const stackVariables = {
   KAFKA_VERSION: z.string().default('4.4.0'),
   KAFKA_PORT: port.default(19092),
   KAFKA_CONTROLLER_PORT: port.default(19093),
+  KAFKA_SASL_PORT: port.default(19094),
+  KAFKA_SASL_USERNAME: z
+    .string()
+    .regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only')
+    .default('acme'),
+  KAFKA_SASL_PASSWORD: z
+    .string()
+    .regex(/^[^\s,=[\]]{8,}$/, 'at least 8 characters, without spaces, ",", "=", "[" or "]"')
+    .default('acme-kafka'),
   APICURIO_VERSION: z.string().default('3.0.9'),
   SCHEMA_REGISTRY_PORT: port.default(18081),
+  SCHEMA_REGISTRY_USERNAME: z
+    .string()
+    .regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only')
+    .optional(),
+  // Written to a Java properties file that Quarkus expands: no "$", "\\", "=", ":" or spaces.
+  SCHEMA_REGISTRY_PASSWORD: z
+    .string()
+    .regex(/^[^\s$\\=:]{8,}$/, 'at least 8 characters, without spaces, "$", "\\", "=" or ":"')
+    .optional(),
   POSTGRES_VERSION: z.string().default('15'),
   POSTGRES_PORT: port.default(15432),
   POSTGRES_USER: z.string().min(1).default('acme'),
@@ -41,7 +59,14 @@ export const stackVariables = {
   PROMETHEUS_PORT: port.default(19090),
 } as const;
 
-const schema = z.object(stackVariables);
+const schema = z.object(stackVariables).superRefine((c, ctx) => {
+  if ((c.SCHEMA_REGISTRY_USERNAME === undefined) !== (c.SCHEMA_REGISTRY_PASSWORD === undefined))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SCHEMA_REGISTRY_PASSWORD'],
+      message: 'set both SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD (basic auth), or neither',
+    });
+});
 export type StackVariables = z.infer<typeof schema>;
 
 /** One database per service, plus the registry's own. */
@@ -98,7 +123,14 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
 /** What clients need, under the names apps and test suites read. */
 export interface StackEndpoints {
   KAFKA_BROKERS: string;
+  /** The broker's SASL_SSL listener (SCRAM user KAFKA_SASL_USERNAME), for clients that want it. */
+  KAFKA_SASL_SSL_BROKERS: string;
+  /** The CA certificate (PEM) that signed the SASL_SSL listener's certificate. */
+  KAFKA_TLS_CA_FILE: string;
   SCHEMA_REGISTRY_URL: string;
+  /** Basic auth for the registry, when the stack was configured to require it. */
+  SCHEMA_REGISTRY_USERNAME?: string;
+  SCHEMA_REGISTRY_PASSWORD?: string;
   /** Server URL without a database; append `/<db>` (see `databases`). */
   DATABASE_URL: string;
   OTEL_EXPORTER_OTLP_ENDPOINT: string;
@@ -108,12 +140,23 @@ export interface StackEndpoints {
   PROMETHEUS_TARGETS_DIR: string;
 }
 
+/** Where the stack keeps the broker's certificates (tls.sh makes them; `reset` deletes them). */
+export const kafkaTlsDir = (c: StackConfig): string => join(c.dataDir, 'kafka-tls');
+
 export function endpoints(c: StackConfig): StackEndpoints {
   const user = encodeURIComponent(c.POSTGRES_USER);
   const password = encodeURIComponent(c.POSTGRES_PASSWORD);
   return {
     KAFKA_BROKERS: `127.0.0.1:${c.KAFKA_PORT}`,
+    KAFKA_SASL_SSL_BROKERS: `127.0.0.1:${c.KAFKA_SASL_PORT}`,
+    KAFKA_TLS_CA_FILE: join(kafkaTlsDir(c), 'ca.pem'),
     SCHEMA_REGISTRY_URL: `http://127.0.0.1:${c.SCHEMA_REGISTRY_PORT}/apis/ccompat/v7`,
+    ...(c.SCHEMA_REGISTRY_USERNAME !== undefined && c.SCHEMA_REGISTRY_PASSWORD !== undefined
+      ? {
+          SCHEMA_REGISTRY_USERNAME: c.SCHEMA_REGISTRY_USERNAME,
+          SCHEMA_REGISTRY_PASSWORD: c.SCHEMA_REGISTRY_PASSWORD,
+        }
+      : {}),
     DATABASE_URL: `postgres://${user}:${password}@127.0.0.1:${c.POSTGRES_PORT}`,
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${c.JAEGER_OTLP_HTTP_PORT}`,
     JAEGER_QUERY_URL: `http://127.0.0.1:${c.JAEGER_QUERY_PORT}`,

@@ -192,8 +192,15 @@ export async function waitFor(
 export function run(
   command: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    /** Values replaced by *** in the error (an argument may carry a password). */
+    secrets?: readonly string[];
+  } = {},
 ): Promise<string> {
+  const redact = (text: string) =>
+    (options.secrets ?? []).reduce((t, secret) => (secret === '' ? t : t.replaceAll(secret, '***')), text);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
@@ -208,7 +215,7 @@ export function run(
       if (code === 0) resolve(out);
       else {
         const tailLines = out.trimEnd().split('\n').slice(-15).join('\n');
-        reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${tailLines}`));
+        reject(new Error(redact(`${command} ${args.join(' ')} exited with ${code}\n${tailLines}`)));
       }
     });
   });

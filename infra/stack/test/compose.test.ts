@@ -35,7 +35,7 @@ const service = (name: string): ComposeService => {
 };
 
 /** Variables that exist only in compose, because their part exists only there. */
-const composeOnly = new Set(['GRAFANA_PORT']);
+const composeOnly = new Set(['GRAFANA_PORT', 'MAIL_UI_PORT']);
 const apps = ['order', 'inventory', 'payment', 'notification', 'analytics'];
 
 /** Every `${NAME}`, `${NAME:-default}` or `${NAME-default}` interpolation in the file. */
@@ -121,7 +121,7 @@ describe('docker-compose.yml', () => {
   it('configures the broker like infra/kafka/server.properties', () => {
     const environment = service('kafka').environment ?? {};
     // Listener and path settings differ by design (containers need an internal listener).
-    const networkSpecific = /listener|quorum\.voters|log\.dirs/;
+    const networkSpecific = /listener|quorum\.voters|log\.dirs|keystore\.location/;
     const properties = read('infra/kafka/server.properties')
       .split('\n')
       .filter((line) => /^[a-z]/.test(line))

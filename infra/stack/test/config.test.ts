@@ -169,6 +169,8 @@ describe('endpoints', () => {
     const config = loadStackConfig({ STACK_DIR: '/var/tmp/s' });
     expect(endpoints(config)).toEqual({
       KAFKA_BROKERS: '127.0.0.1:19092',
+      KAFKA_SASL_SSL_BROKERS: '127.0.0.1:19094',
+      KAFKA_TLS_CA_FILE: '/var/tmp/s/data/kafka-tls/ca.pem',
       SCHEMA_REGISTRY_URL: 'http://127.0.0.1:18081/apis/ccompat/v7',
       DATABASE_URL: 'postgres://acme:acme@127.0.0.1:15432',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
@@ -176,6 +178,17 @@ describe('endpoints', () => {
       PROMETHEUS_URL: 'http://127.0.0.1:19090',
       PROMETHEUS_TARGETS_DIR: '/var/tmp/s/conf/prometheus/targets',
     });
+  });
+
+  it('passes the registry credentials on when basic auth is configured, and wants both', () => {
+    const e = endpoints(
+      loadStackConfig({ SCHEMA_REGISTRY_USERNAME: 'sr', SCHEMA_REGISTRY_PASSWORD: 'long-enough' }),
+    );
+    expect(e).toMatchObject({ SCHEMA_REGISTRY_USERNAME: 'sr', SCHEMA_REGISTRY_PASSWORD: 'long-enough' });
+    expect(() => loadStackConfig({ SCHEMA_REGISTRY_USERNAME: 'sr' })).toThrow(
+      /SCHEMA_REGISTRY_PASSWORD: set both SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD/,
+    );
+    expect(() => loadStackConfig({ KAFKA_SASL_PASSWORD: 'has space' })).toThrow(/KAFKA_SASL_PASSWORD/);
   });
 
   it('follows port overrides', () => {

@@ -17,6 +17,7 @@ import { cliProgram, processIo, runProgram, UsageError, type CliIo as BaseIo } f
 import { InvalidArgumentError, type Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Kysely } from 'kysely';
+import { kafkaSecurity, parseConnection, type ConnectionConfig } from './connection.js';
 import { replayTopic } from './consumer/dead-letter.js';
 import {
   InvalidSelectionError,
@@ -99,7 +100,12 @@ export function buildProgram(io: CliIo = processIo()): Command {
         .filter((b) => b !== '');
       const dryRun = flags.dryRun ?? false;
       const requestedBy = flags.by ?? `cli:${io.user ?? osUser(io)}`;
-      const kafka = new Kafka({ clientId: 'dlq-cli', brokers, logLevel: logLevel.NOTHING });
+      const kafka = new Kafka({
+        clientId: 'dlq-cli',
+        brokers,
+        logLevel: logLevel.NOTHING,
+        ...kafkaSecurity(connection(io)),
+      });
       const producer = kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
@@ -180,6 +186,15 @@ function parseLimit(value: string): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
     throw new InvalidArgumentError('expected a whole number from 1 to 100000');
   return limit;
+}
+
+/** SASL/TLS settings from the same variables the services read; a bad one is wrong usage. */
+function connection(io: CliIo): ConnectionConfig {
+  try {
+    return parseConnection(io.env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function required(io: CliIo, name: string, what: string): string {

@@ -1,5 +1,16 @@
 export { AvroCodec, type Contract } from './codec.js';
 export {
+  checkConnection,
+  connectionVariables,
+  kafkaSecurity,
+  parseConnection,
+  registryAuth,
+  secretFile,
+  securityProtocols,
+  type ConnectionConfig,
+  type SecurityProtocol,
+} from './connection.js';
+export {
   avroContentType,
   envelopeFromHeaders,
   envelopeHeaders,

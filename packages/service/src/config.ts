@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { checkConnection, connectionVariables, secretFile } from '@acme/messaging';
 import { z } from 'zod';
 
 /** Configuration that does not hold: every offending variable, with what is wrong with it. */
@@ -28,32 +28,8 @@ const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 
 /** Shortest HS256 secret accepted: 256 bits of ASCII, as RFC 7518 asks for the key size. */
 export const minJwtSecretLength = 32;
 
-/**
- * AUTH_JWT_SECRET_FILE names a file; the parsed value is the secret it holds (trimmed), so a
- * secret mounted as a file never passes through the environment. An unreadable file or a short
- * secret is a problem of the variable — the message never includes the content.
- */
-const secretFile = z
-  .string()
-  .min(1)
-  .transform((path, ctx) => {
-    let secret: string;
-    try {
-      secret = readFileSync(path, 'utf8').trim();
-    } catch (error) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      });
-      return z.NEVER;
-    }
-    if (secret.length < minJwtSecretLength)
-      ctx.addIssue({
-        code: 'custom',
-        message: `the file must hold at least ${minJwtSecretLength} characters`,
-      });
-    return secret;
-  });
+/** AUTH_JWT_SECRET_FILE: the secret the file holds, long enough for HS256. */
+const jwtSecretFile = secretFile(minJwtSecretLength);
 
 const authKeyVariables = ['AUTH_JWT_SECRET', 'AUTH_JWT_SECRET_FILE', 'AUTH_JWKS_URL'] as const;
 
@@ -94,6 +70,8 @@ export function platformConfigSchema(defaults: ServiceDefaults) {
         .regex(/^[\w.-]*$/, 'letters, digits, ".", "_" and "-" only')
         .default(''),
       SCHEMA_REGISTRY_URL: z.url({ protocol: /^https?$/, error: 'an http(s):// URL' }),
+      /** SASL/TLS for Kafka and basic auth for the registry (see @acme/messaging's connection). */
+      ...connectionVariables,
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       /** Pretty logs are for people at a terminal; services log JSON lines. */
       LOG_PRETTY: flag.default(false),
@@ -120,7 +98,7 @@ export function platformConfigSchema(defaults: ServiceDefaults) {
         .string()
         .min(minJwtSecretLength, `at least ${minJwtSecretLength} characters`)
         .optional(),
-      AUTH_JWT_SECRET_FILE: secretFile.optional(),
+      AUTH_JWT_SECRET_FILE: jwtSecretFile.optional(),
       AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'an http(s):// URL' }).optional(),
       /** The `iss` every token must carry. */
       AUTH_ISSUER: z.string().min(1).default('acme'),
@@ -129,6 +107,7 @@ export function platformConfigSchema(defaults: ServiceDefaults) {
     })
     .superRefine(
       (config, ctx) => {
+        checkConnection(config, ctx);
         const set = authKeyVariables.filter((variable) => config[variable] !== undefined);
         if (set.length === 0)
           ctx.addIssue({

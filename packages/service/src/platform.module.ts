@@ -1,5 +1,5 @@
 import { contracts, contractUpcasters } from '@acme/contracts';
-import { AvroCodec, EventPublisher } from '@acme/messaging';
+import { AvroCodec, EventPublisher, kafkaSecurity, registryAuth } from '@acme/messaging';
 import { MessagingModule } from '@acme/messaging/nest';
 import { connect } from '@acme/postgres';
 import { ProjectionHost } from '@acme/projections';
@@ -92,6 +92,7 @@ export class PlatformModule {
             clientId: service,
             brokers: config.KAFKA_BROKERS,
             logCreator: kafkaLogCreator(logger),
+            ...kafkaSecurity(config),
           }),
       },
       {
@@ -99,7 +100,7 @@ export class PlatformModule {
         // Registering the published schemas here makes a registry outage fail start-up, not a command.
         useFactory: async () => {
           const codec = new AvroCodec(
-            new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }),
+            new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL, ...registryAuth(config) }),
             Object.values(contracts),
           );
           await codec.prepare(options.publishes);

@@ -29,6 +29,8 @@ export interface TestStack {
   prometheusUrl: string;
   /** Where to drop file_sd target files so Prometheus scrapes a test's metrics (native stack only). */
   prometheusTargetsDir?: string;
+  /** The broker's SASL_SSL listener and the CA that signed its certificate, when the stack has one. */
+  kafkaSaslSsl?: { brokers: string[]; caFile: string };
 }
 
 /** The URL of one database on the stack's Postgres server. */
@@ -71,6 +73,14 @@ function fromEndpoints(
     jaegerQueryUrl: e.JAEGER_QUERY_URL ?? 'http://127.0.0.1:16686',
     prometheusUrl: e.PROMETHEUS_URL ?? 'http://127.0.0.1:19090',
     ...(e.PROMETHEUS_TARGETS_DIR ? { prometheusTargetsDir: e.PROMETHEUS_TARGETS_DIR } : {}),
+    ...(e.KAFKA_SASL_SSL_BROKERS && e.KAFKA_TLS_CA_FILE
+      ? {
+          kafkaSaslSsl: {
+            brokers: e.KAFKA_SASL_SSL_BROKERS.split(',').map((b) => b.trim()),
+            caFile: e.KAFKA_TLS_CA_FILE,
+          },
+        }
+      : {}),
   };
 }
 
@@ -84,6 +94,12 @@ export function stackEnvironment(stack: TestStack): Record<string, string> {
     JAEGER_QUERY_URL: stack.jaegerQueryUrl,
     PROMETHEUS_URL: stack.prometheusUrl,
     ...(stack.prometheusTargetsDir ? { PROMETHEUS_TARGETS_DIR: stack.prometheusTargetsDir } : {}),
+    ...(stack.kafkaSaslSsl
+      ? {
+          KAFKA_SASL_SSL_BROKERS: stack.kafkaSaslSsl.brokers.join(','),
+          KAFKA_TLS_CA_FILE: stack.kafkaSaslSsl.caFile,
+        }
+      : {}),
   };
 }
 

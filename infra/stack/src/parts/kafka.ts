@@ -1,19 +1,40 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { kafkaTlsDir } from '../config.js';
+import { StackPartError } from '../errors.js';
 import { run } from '../proc.js';
 import { DaemonPart, withProgress, type PartName, type PortSpec, type Progress } from './part.js';
 import { renderTemplate } from './template.js';
 import { maven, requireJava, requireTool } from './toolchain.js';
 
-/** Apache Kafka in KRaft mode, one node, jars resolved from Maven Central by infra/kafka/pom.xml. */
+/** SCRAM mechanisms the SASL_SSL listener offers; the stack's user gets credentials for both. */
+const scramMechanisms = ['SCRAM-SHA-512', 'SCRAM-SHA-256'] as const;
+
+/**
+ * Apache Kafka in KRaft mode, one node, jars resolved from Maven Central by infra/kafka/pom.xml.
+ * Two client listeners: PLAINTEXT (KAFKA_PORT) and SASL_SSL (KAFKA_SASL_PORT) with the SCRAM user
+ * KAFKA_SASL_USERNAME, created when the storage is formatted, and a certificate signed by a CA the
+ * stack generates (infra/kafka/tls.sh; clients trust KAFKA_TLS_CA_FILE).
+ */
 export class KafkaPart extends DaemonPart {
   readonly name: PartName = 'kafka';
   readonly needs: readonly PartName[] = [];
 
   get dataDirs(): string[] {
-    return [this.dataDir];
+    return [this.dataDir, kafkaTlsDir(this.config)];
+  }
+
+  /** Which SCRAM user the storage was formatted with (the password only as a digest). */
+  private get scramMarker(): string {
+    return join(this.dataDir, 'scram-user.json');
+  }
+
+  private scramIdentity(): string {
+    const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = this.config;
+    const digest = createHash('sha256').update(`${username}\0${password}`).digest('hex');
+    return JSON.stringify({ username, digest });
   }
 
   private get dataDir(): string {
@@ -32,11 +53,15 @@ export class KafkaPart extends DaemonPart {
     return [
       { label: 'broker', port: this.config.KAFKA_PORT, variable: 'KAFKA_PORT' },
       { label: 'controller', port: this.config.KAFKA_CONTROLLER_PORT, variable: 'KAFKA_CONTROLLER_PORT' },
+      { label: 'SASL_SSL', port: this.config.KAFKA_SASL_PORT, variable: 'KAFKA_SASL_PORT' },
     ];
   }
 
   addresses(): string[] {
-    return [`bootstrap 127.0.0.1:${this.config.KAFKA_PORT}`];
+    return [
+      `bootstrap 127.0.0.1:${this.config.KAFKA_PORT}`,
+      `SASL_SSL 127.0.0.1:${this.config.KAFKA_SASL_PORT} (SCRAM user ${this.config.KAFKA_SASL_USERNAME})`,
+    ];
   }
 
   async install(progress: Progress): Promise<void> {
@@ -64,17 +89,28 @@ export class KafkaPart extends DaemonPart {
   }
 
   protected override async prepare(progress: Progress): Promise<void> {
+    const tlsDir = kafkaTlsDir(this.config);
+    if (!existsSync(join(tlsDir, 'keystore.pem'))) progress('generating the CA and broker certificate');
+    await run('sh', [join(this.config.root, 'infra/kafka/tls.sh'), tlsDir]);
     renderTemplate(join(this.config.root, 'infra/kafka/server.properties'), this.propertiesFile, {
       KAFKA_PORT: this.config.KAFKA_PORT,
       KAFKA_CONTROLLER_PORT: this.config.KAFKA_CONTROLLER_PORT,
+      KAFKA_SASL_PORT: this.config.KAFKA_SASL_PORT,
       KAFKA_DATA_DIR: this.dataDir,
+      KAFKA_TLS_DIR: tlsDir,
     });
-    // Storage is formatted once; a formatted directory keeps its cluster id and data across restarts.
-    if (!existsSync(join(this.dataDir, 'meta.properties'))) {
-      progress('formatting KRaft storage');
-      mkdirSync(this.dataDir, { recursive: true });
-      const clusterId = randomBytes(16).toString('base64url');
-      await run('java', [
+    // Storage is formatted once; a formatted directory keeps its cluster id, data and SCRAM users.
+    if (existsSync(join(this.dataDir, 'meta.properties'))) {
+      this.checkScramUser();
+      return;
+    }
+    progress(`formatting KRaft storage (SCRAM user ${this.config.KAFKA_SASL_USERNAME})`);
+    mkdirSync(this.dataDir, { recursive: true });
+    const clusterId = randomBytes(16).toString('base64url');
+    const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = this.config;
+    await run(
+      'java',
+      [
         '-cp',
         this.classpath(),
         'kafka.tools.StorageTool',
@@ -83,8 +119,26 @@ export class KafkaPart extends DaemonPart {
         clusterId,
         '-c',
         this.propertiesFile,
-      ]);
-    }
+        ...scramMechanisms.flatMap((m) => ['--add-scram', `${m}=[name=${username},password=${password}]`]),
+      ],
+      // The format command prints the credential records; a failure must not print the password.
+      { secrets: [password] },
+    );
+    writeFileSync(this.scramMarker, this.scramIdentity());
+  }
+
+  /** SCRAM users exist from the format on: a changed user or password cannot take effect silently. */
+  private checkScramUser(): void {
+    const recorded = existsSync(this.scramMarker) ? readFileSync(this.scramMarker, 'utf8') : undefined;
+    if (recorded === this.scramIdentity()) return;
+    throw new StackPartError(
+      this.name,
+      recorded === undefined
+        ? "its storage was formatted without the SASL_SSL listener's SCRAM user"
+        : 'KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD changed since its storage was formatted',
+      'SCRAM users are created when the storage is formatted: restore the old values, or run ' +
+        "`pnpm stack reset` (deletes the stack's data) and `pnpm stack up`",
+    );
   }
 
   protected daemon() {
@@ -108,21 +162,47 @@ export class KafkaPart extends DaemonPart {
     return readFileSync(this.classpathFile, 'utf8').trim();
   }
 
+  /** The SASL_SSL listener takes the stack's SCRAM user over TLS verified against the stack's CA. */
+  async configure(progress: Progress): Promise<void> {
+    progress('checking the SASL_SSL listener');
+    try {
+      await describeCluster({
+        brokers: [`127.0.0.1:${this.config.KAFKA_SASL_PORT}`],
+        retry: { retries: 2 },
+        connectionTimeout: 3000,
+        ssl: { ca: [readFileSync(join(kafkaTlsDir(this.config), 'ca.pem'), 'utf8')] },
+        sasl: {
+          mechanism: 'scram-sha-512',
+          username: this.config.KAFKA_SASL_USERNAME,
+          password: this.config.KAFKA_SASL_PASSWORD,
+        },
+      });
+    } catch (error) {
+      throw new StackPartError(
+        this.name,
+        `the SASL_SSL listener refused the stack's user: ${(error as Error).message}`,
+      );
+    }
+  }
+
   /** Healthy = a metadata request answers (an open port is not enough while KRaft elects itself). */
   async probe(): Promise<void> {
-    const admin = new Kafka({
+    const cluster = await describeCluster({
       brokers: [`127.0.0.1:${this.config.KAFKA_PORT}`],
-      clientId: 'stack-health',
-      logLevel: logLevel.NOTHING,
       retry: { retries: 0 },
       connectionTimeout: 1000,
-    }).admin();
-    await admin.connect();
-    try {
-      const cluster = await admin.describeCluster();
-      if (cluster.brokers.length === 0) throw new Error('no broker registered yet');
-    } finally {
-      await admin.disconnect();
-    }
+    });
+    if (cluster.brokers.length === 0) throw new Error('no broker registered yet');
+  }
+}
+
+/** One metadata request through a short-lived admin client. */
+async function describeCluster(options: Omit<KafkaConfig, 'clientId' | 'logLevel'>) {
+  const admin = new Kafka({ clientId: 'stack-health', logLevel: logLevel.NOTHING, ...options }).admin();
+  await admin.connect();
+  try {
+    return await admin.describeCluster();
+  } finally {
+    await admin.disconnect();
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaemonPart, withProgress, type PartName, type PortSpec, type Progress } from './part.js';
 import { maven, requireJava, requireTool } from './toolchain.js';
@@ -7,7 +7,9 @@ const contentType = 'application/vnd.schemaregistry.v1+json';
 
 /**
  * Apicurio Registry (Java 17) speaking the Confluent REST API at /apis/ccompat/v7, storing its
- * schemas in the stack's Postgres (database `registry`) so they survive restarts.
+ * schemas in the stack's Postgres (database `registry`) so they survive restarts. With
+ * SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD set, its APIs take HTTP basic auth from that
+ * user only (Quarkus' embedded user store, configured through a file only the owner can read).
  */
 export class RegistryPart extends DaemonPart {
   readonly name: PartName = 'registry';
@@ -61,8 +63,35 @@ export class RegistryPart extends DaemonPart {
     if (!existsSync(this.jar)) throw new Error(`unpacked ${artifact} but ${this.jar} is missing`);
   }
 
+  /** Quarkus settings that put the APIs behind basic auth; undefined when no user is configured. */
+  private authProperties(): string | undefined {
+    const { SCHEMA_REGISTRY_USERNAME: user, SCHEMA_REGISTRY_PASSWORD: password } = this.config;
+    if (user === undefined || password === undefined) return undefined;
+    const file = join(this.config.confDir, 'registry', 'auth.properties');
+    mkdirSync(join(this.config.confDir, 'registry'), { recursive: true });
+    const lines = [
+      'quarkus.http.auth.basic=true',
+      'quarkus.security.users.embedded.enabled=true',
+      'quarkus.security.users.embedded.plain-text=true',
+      `quarkus.security.users.embedded.users.${user}=${password}`,
+      `quarkus.security.users.embedded.roles.${user}=sr-admin`,
+      'quarkus.http.auth.permission.apis.paths=/apis/*',
+      'quarkus.http.auth.permission.apis.policy=authenticated',
+    ];
+    writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+    return file;
+  }
+
+  /** The Authorization header every stack call sends when basic auth is on. */
+  private get authHeaders(): Record<string, string> {
+    const { SCHEMA_REGISTRY_USERNAME: user, SCHEMA_REGISTRY_PASSWORD: password } = this.config;
+    if (user === undefined || password === undefined) return {};
+    return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+  }
+
   protected daemon() {
     const c = this.config;
+    const auth = this.authProperties();
     return {
       command: 'java',
       args: ['-Xmx384m', '-Djava.awt.headless=true', '-jar', this.jar],
@@ -80,12 +109,16 @@ export class RegistryPart extends DaemonPart {
         APICURIO_REST_DELETION_ARTIFACT_ENABLED: 'true',
         APICURIO_REST_DELETION_ARTIFACT_VERSION_ENABLED: 'true',
         APICURIO_REST_DELETION_GROUP_ENABLED: 'true',
+        ...(auth === undefined ? {} : { QUARKUS_CONFIG_LOCATIONS: auth }),
       },
     };
   }
 
   async probe(): Promise<void> {
-    const response = await fetch(`${this.url}/subjects`, { signal: AbortSignal.timeout(2000) });
+    const response = await fetch(`${this.url}/subjects`, {
+      headers: this.authHeaders,
+      signal: AbortSignal.timeout(2000),
+    });
     if (response.status !== 200) throw new Error(`GET /subjects answered ${response.status}`);
   }
 
@@ -94,7 +127,7 @@ export class RegistryPart extends DaemonPart {
     progress('setting global compatibility to BACKWARD');
     const response = await fetch(`${this.url}/config`, {
       method: 'PUT',
-      headers: { 'content-type': contentType },
+      headers: { 'content-type': contentType, ...this.authHeaders },
       body: JSON.stringify({ compatibility: 'BACKWARD' }),
       signal: AbortSignal.timeout(5000),
     });
