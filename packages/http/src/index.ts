@@ -1,4 +1,5 @@
 export { jsonBody, type RawBodyRequest } from './body.js';
+export { NoNulCharacters } from './nul-characters.js';
 export {
   badRequest,
   queryValidation,

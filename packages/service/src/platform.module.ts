@@ -1,11 +1,12 @@
 import { contracts, contractUpcasters } from '@acme/contracts';
 import { AvroCodec, EventPublisher, kafkaSecurity, registryAuth } from '@acme/messaging';
+import { NoNulCharacters } from '@acme/http';
 import { MessagingModule } from '@acme/messaging/nest';
 import { connect } from '@acme/postgres';
 import { ProjectionHost } from '@acme/projections';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
@@ -124,6 +125,8 @@ export class PlatformModule {
       // Every HTTP route authenticated unless @Public(), roles per @RequireRole (auth/).
       { provide: TOKEN_VERIFIER, useFactory: () => tokenVerifier(config) },
       { provide: APP_GUARD, useClass: BearerAuthGuard },
+      // Before any route's pipes: text Postgres cannot store is a 400, never a 500 later.
+      { provide: APP_PIPE, useClass: NoNulCharacters },
     ];
     return {
       module: PlatformModule,

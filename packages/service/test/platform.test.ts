@@ -1,7 +1,17 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { Cause } from '@acme/messaging';
-import { Controller, HttpCode, Inject, Module, Post, type DynamicModule } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Module,
+  Param,
+  Post,
+  Query,
+  type DynamicModule,
+} from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import {
@@ -51,6 +61,11 @@ class ShipmentsController {
       ]),
     );
     return { orderId: body.orderId };
+  }
+
+  @Get(':orderId')
+  find(@Param('orderId') orderId: string, @Query('note') note?: string): { orderId: string; note?: string } {
+    return { orderId, ...(note === undefined ? {} : { note }) };
   }
 }
 
@@ -150,6 +165,14 @@ describe('a service on the platform', () => {
         expect.objectContaining({ field: 'lines.0.quantity' }),
       ]),
     ],
+    [
+      'a NUL character in a value or a key',
+      `{"orderId": "${randomUUID()}", "lines": [{"sku": "A\\u0000", "quantity": 1}], "k\\u0000": 1}`,
+      [
+        { field: 'lines.0.sku', message: 'must not contain a NUL character (\\u0000)' },
+        { field: 'k\\u0000', message: 'must not contain a NUL character (\\u0000)' },
+      ],
+    ],
   ])('answers %s with 400 and field errors, writing nothing', async (_, body, errors) => {
     const before = await world.db
       .selectFrom('outbox')
@@ -163,6 +186,24 @@ describe('a service on the platform', () => {
       .select((e) => e.fn.countAll<string>().as('n'))
       .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
+  });
+
+  it('answers a NUL character in a path parameter or the query with 400, before the handler', async () => {
+    const get = async (path: string) => {
+      const res = await fetch(`${world.url}${path}`, { headers: await world.auth() });
+      return { status: res.status, body: await res.json() };
+    };
+    expect(await get('/shipments/a%00b')).toEqual({
+      status: 400,
+      body: expect.objectContaining({
+        errors: [{ field: 'orderId', message: 'must not contain a NUL character (\\u0000)' }],
+      }) as unknown,
+    });
+    expect(await get('/shipments/ab?note=x%00')).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: 'note' }] },
+    });
+    expect(await get('/shipments/ab?note=x')).toEqual({ status: 200, body: { orderId: 'ab', note: 'x' } });
   });
 
   it('documents its routes and request bodies in OpenAPI', async () => {

@@ -19,6 +19,7 @@ import {
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -65,6 +66,7 @@ export class RebuildController {
   @Delete()
   @ApiOperation({ summary: 'Abandon the rebuild in progress (the serving generation is untouched)' })
   @ApiOkResponse({ description: 'The abandoned generation' })
+  @ApiNotFoundResponse({ description: 'No rebuild is running' })
   async abandon(): Promise<GenerationInfo> {
     const abandoned = await this.projections.abandon();
     if (!abandoned) throw new NotFoundException('no rebuild is running');

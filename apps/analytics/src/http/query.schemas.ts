@@ -10,6 +10,15 @@ const instant = z.iso
 const fromBeforeTo = (q: { from?: Date | undefined; to?: Date | undefined }) =>
   q.from === undefined || q.to === undefined || q.from.getTime() < q.to.getTime();
 
+/**
+ * Zod runs an object's refinements even after a field failed, with the field's raw input in its
+ * place: a range is only compared once both of its ends are dates (the 400 names the bad end).
+ */
+const whenRangeParsed = {
+  when: (payload: { issues: readonly { path?: readonly PropertyKey[] | undefined }[] }) =>
+    !payload.issues.some((issue) => issue.path?.[0] === 'from' || issue.path?.[0] === 'to'),
+};
+
 /** GET /orders: filters, page size and the cursor of the previous page. Unknown parameters are refused. */
 export const listOrdersQuery = z
   .strictObject({
@@ -33,7 +42,7 @@ export const listOrdersQuery = z
       })
       .optional(),
   })
-  .refine(fromBeforeTo, { message: 'must be after from', path: ['to'] });
+  .refine(fromBeforeTo, { message: 'must be after from', path: ['to'], ...whenRangeParsed });
 export type ListOrdersQuery = z.output<typeof listOrdersQuery>;
 
 /** GET /sales: a range of at most 10 000 buckets. */
@@ -50,11 +59,11 @@ export const salesQuery = z
   .superRefine((q, ctx) => {
     const problem = rangeProblem(q.from, q.to, q.bucket);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['to'] });
-  });
+  }, whenRangeParsed);
 export type SalesQuery = z.output<typeof salesQuery>;
 
 /** GET /outcomes: optionally only the orders placed in [from, to). */
 export const outcomesQuery = z
   .strictObject({ from: instant.optional(), to: instant.optional() })
-  .refine(fromBeforeTo, { message: 'must be after from', path: ['to'] });
+  .refine(fromBeforeTo, { message: 'must be after from', path: ['to'], ...whenRangeParsed });
 export type OutcomesQuery = z.output<typeof outcomesQuery>;

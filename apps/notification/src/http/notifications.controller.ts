@@ -1,6 +1,12 @@
 import { adminRole, badRequest, DATABASE, RequireRole } from '@acme/service';
 import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Kysely } from 'kysely';
 import { notificationHistory, type NotificationHistory } from '../application/notification-history.js';
 
@@ -15,7 +21,9 @@ export class NotificationsController {
 
   @Get(':orderId')
   @ApiOperation({ summary: "An order's e-mails: sent, pending, and facts waiting for the contact" })
-  @ApiOkResponse({ description: 'The history; 404 when no e-mail was ever about this order' })
+  @ApiOkResponse({ description: 'The history' })
+  @ApiBadRequestResponse({ description: 'An empty or over-long order id' })
+  @ApiNotFoundResponse({ description: 'No e-mail was ever about this order' })
   async history(@Param('orderId') orderId: string): Promise<NotificationHistory> {
     if (orderId.trim() === '' || orderId.length > MAX_ORDER_ID)
       throw badRequest('invalid request', [{ field: 'orderId', message: `1 to ${MAX_ORDER_ID} characters` }]);
