@@ -34,7 +34,7 @@ export function projectConfig(rootDir, overrides = {}) {
       globalsCleanup: 'on',
     },
     testMatch: [
-      '<rootDir>/{src,test,smoke,integration,saga,observability,faults,security,contracts}/**/*.test.ts',
+      '<rootDir>/{src,test,smoke,integration,saga,observability,faults,security,fuzz,contracts}/**/*.test.ts',
     ],
     moduleFileExtensions: ['ts', 'js', 'json'],
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

@@ -7,7 +7,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { down, endpoints, ensureChromium, loadStackConfig, status, up, type PartName } from '@acme/stack';
+import {
+  down,
+  endpoints,
+  ensureChromium,
+  ensureSchemathesis,
+  loadStackConfig,
+  status,
+  up,
+  type PartName,
+} from '@acme/stack';
 import { stackFromEnvironment } from '@acme/testing';
 
 interface StepResult {
@@ -54,6 +63,11 @@ async function main(): Promise<number> {
   // The dashboard's test drives a real headless Chromium.
   await step('browser (Chromium for the dashboard test)', async () => {
     await ensureChromium();
+    return { passed: 1, failed: 0 };
+  });
+  // The fuzz suite (test-e2e/fuzz) runs schemathesis, installed into a venv under the stack's cache.
+  await step('schemathesis (the OpenAPI fuzzer)', async () => {
+    await ensureSchemathesis();
     return { passed: 1, failed: 0 };
   });
   await step('jest (unit, integration, e2e)', () => jest(env));

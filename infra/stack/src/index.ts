@@ -6,6 +6,7 @@ export { createParts, down, partNames, reset, StackUpError, status, stopPlan, up
 export type { PartStatus, Renderer, UpOutcome } from './stack.js';
 export { repoRoot } from './paths.js';
 export { chromiumPath, ensureChromium } from './browser.js';
+export { ensureSchemathesis, schemathesisVersion } from './schemathesis.js';
 export {
   dashboardQueries,
   dashboardsDir,
