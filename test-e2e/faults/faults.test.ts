@@ -16,6 +16,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { orderFor } from '../system/api.js';
 import type { ServiceName } from '../system/system.js';
 import type { ServiceProcess } from '../system/service-process.js';
+import { expectRebuiltEqualsLive, rebuildReadModel } from '../system/read-model.js';
 import { systemWorld, type SystemWorld } from '../system/world.js';
 import { deadLetterMarks, gatherFacts, newLedger, openOrders, type Scope } from './facts.js';
 import {
@@ -383,5 +384,10 @@ describe(`fault suite (${profile.name} profile)`, () => {
       { scenario: 'all of the above, together', orders: ledger.accepted.size, faults: '—' },
       started,
     );
+  }, 300_000);
+
+  // Last: the new generation's consumer group parks the poison again, in its own DLQ.
+  it('after every fault: the read model equals a replay — rebuilt blue/green from the topics, table by table', async () => {
+    await expectRebuiltEqualsLive(world, await rebuildReadModel(world, { timeoutMs: 180_000 }), 60_000);
   }, 300_000);
 });

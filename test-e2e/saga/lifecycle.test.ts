@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { eventually } from '@acme/testing';
 import { sql } from 'kysely';
 import { orderFor } from '../system/api.js';
+import { expectRebuiltEqualsLive, rebuildReadModel } from '../system/read-model.js';
 import { systemWorld, type SystemWorld } from '../system/world.js';
 
 const deadlineMs = 8_000;
@@ -296,47 +297,21 @@ describe('the read model (analytics)', () => {
       { timeoutMs: 60_000, intervalMs: 500, description: 'the read model to agree with the order service' },
     );
 
-    const serving = (await world.api.rebuildStatus()).body.active;
-    if (!serving) throw new Error('analytics serves no generation');
-    const started = await world.api.rebuild();
-    expect(started.status).toBe(202);
-    expect(started.body.generation).toBe(serving.generation + 1);
-    // The old generation serves while the new one is built.
-    expect((await world.api.orderView(ids[0] ?? '')).status).toBe(200);
-    await eventually(
-      async () =>
-        (await world.api.rebuildStatus()).body.active?.generation === started.body.generation
-          ? true
-          : undefined,
-      { timeoutMs: 90_000, intervalMs: 250, description: 'the rebuilt generation to serve' },
-    );
-
-    // Row by row: each table of the rebuilt generation equals the live-built one.
-    const db = world.db('analytics');
-    const digest = async (schema: string, table: string) =>
-      (
-        await sql<{ rows: number; digest: string }>`
-          SELECT count(*)::int AS rows, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest
-          FROM ${sql.table(`${schema}.${table}`)} AS t`.execute(db)
-      ).rows[0];
-    // The switch needs the new generation only as far as the old one has committed; what the old
-    // one had handled beyond that, the new one (consuming on) reaches a moment later.
-    await eventually(
-      async () => {
-        for (const table of ['order_view', 'order_events', 'sales_by_minute', 'product_sales_by_minute'])
-          expect({ table, ...(await digest(started.body.schema, table)) }).toEqual({
-            table,
-            ...(await digest(serving.schema, table)),
-          });
-        return true;
+    const generations = await rebuildReadModel(world, {
+      // The old generation serves while the new one is built.
+      whileBuilding: async () => {
+        expect((await world.api.orderView(ids[0] ?? '')).status).toBe(200);
       },
-      { timeoutMs: 30_000, intervalMs: 500, description: 'the rebuilt tables to equal the live-built ones' },
-    );
+    });
+    expect(generations.rebuilt.generation).toBe(generations.serving.generation + 1);
+    await expectRebuiltEqualsLive(world, generations);
     // Still serving every order, from the new generation; and nothing re-fired: analytics publishes
     // nothing, and no e-mail went out twice (notification may still be sending the last ones).
     for (const id of ids.slice(0, 20))
       expect((await world.api.orderView(id)).body.status).toBe(written.get(id));
-    const outbox = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox`.execute(db);
+    const outbox = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox`.execute(
+      world.db('analytics'),
+    );
     expect(outbox.rows[0]?.n).toBe(0);
     expect(world.tap.events.filter((e) => e.envelope.source === '/acme/analytics')).toEqual([]);
     const mailIds = world.smtp.messages.map((m) => m.messageId);
