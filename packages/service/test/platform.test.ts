@@ -20,6 +20,7 @@ import {
   loadConfig,
   OUTBOX,
   PlatformModule,
+  Public,
   RequestCause,
   platformConfigSchema,
   ValidBody,
@@ -61,6 +62,13 @@ class ShipmentsController {
       ]),
     );
     return { orderId: body.orderId };
+  }
+
+  // A public route in a controller that is not: documented without the bearer scheme.
+  @Public()
+  @Get('public/ping')
+  ping(): { pong: true } {
+    return { pong: true };
   }
 
   @Get(':orderId')
@@ -240,6 +248,8 @@ describe('a service on the platform', () => {
     });
     expect(doc.paths['/shipments']?.post?.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/health/ready']?.get?.security).toBeUndefined();
+    expect(doc.paths['/shipments/public/ping']?.get?.security).toBeUndefined();
+    expect((await fetch(`${world.url}/shipments/public/ping`)).status).toBe(200);
   });
 
   it('serves relay, consumer and process metrics', async () => {

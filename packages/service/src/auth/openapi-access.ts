@@ -28,7 +28,10 @@ export function documentAccess(app: INestApplication): void {
       for (const name of Object.getOwnPropertyNames(prototype)) {
         const descriptor = Object.getOwnPropertyDescriptor(prototype, name);
         const handler: unknown = descriptor?.value;
+        // The constructor is the controller class itself, which carries the controller's path:
+        // documenting it would put the bearer scheme on the whole controller, public routes too.
         if (
+          name === 'constructor' ||
           descriptor === undefined ||
           typeof handler !== 'function' ||
           Reflect.getMetadata(PATH_METADATA, handler) === undefined ||
