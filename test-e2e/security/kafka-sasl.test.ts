@@ -120,41 +120,59 @@ describe('by configuration', () => {
     expect(failure?.message).toMatch(/certificate/i);
   });
 
-  it('stops a service that has a wrong Kafka password, with the reason in its log and no password in it', async () => {
-    let scratch: ScratchDatabase | undefined;
-    const logDir = runLogDir(stackConfig.stackDir, 'kafka-sasl-wrong');
-    try {
-      scratch = await scratchDatabase(stack, 'e2e_inventory');
-      const failure = await startService({
-        name: 'inventory',
-        port: await freePort(),
-        logDir,
-        env: {
-          PATH: process.env.PATH,
-          NODE_ENV: 'production',
-          ...stackEnvironment(stack),
-          ...secureEnv,
-          KAFKA_SASL_PASSWORD_FILE: undefined,
-          KAFKA_SASL_PASSWORD: wrongPassword,
-          DATABASE_NAME: scratch.name,
-          AUTH_JWT_SECRET: 'a-secret-only-this-test-knows-0123456789',
-          OTEL_SDK_DISABLED: 'true',
-        },
-      }).then(
-        async (service) => {
-          await service.stop();
-          return undefined;
-        },
-        (error: unknown) => error as Error,
-      );
-      expect(failure?.message).toMatch(/exited \(code 1\) before it was ready/);
-      const log = readFileSync(join(logDir, 'inventory.log'), 'utf8');
-      expect(log).toMatch(/SASL SCRAM SHA512 authentication failed/);
-      expect(log).not.toContain(wrongPassword);
-    } finally {
-      await scratch?.drop();
-    }
-  }, 90_000);
+  it.each([
+    [
+      'a wrong Kafka password',
+      () => ({ KAFKA_SASL_PASSWORD_FILE: undefined, KAFKA_SASL_PASSWORD: wrongPassword }),
+      /SASL SCRAM SHA512 authentication failed/,
+      '"hint":"Kafka refused the SASL credentials: check KAFKA_SASL_USERNAME',
+    ],
+    [
+      'a wrong registry password',
+      () => ({ SCHEMA_REGISTRY_PASSWORD_FILE: undefined, SCHEMA_REGISTRY_PASSWORD: wrongPassword }),
+      /401|Unauthorized/,
+      '"hint":"the schema registry refused the request: check SCHEMA_REGISTRY_USERNAME',
+    ],
+  ])(
+    'stops a service that has %s, saying why and what to check, and not what the password was',
+    async (_, wrong, symptom, hint) => {
+      let scratch: ScratchDatabase | undefined;
+      const logDir = runLogDir(stackConfig.stackDir, 'kafka-sasl-wrong');
+      try {
+        scratch = await scratchDatabase(stack, 'e2e_inventory');
+        const failure = await startService({
+          name: 'inventory',
+          port: await freePort(),
+          logDir,
+          env: {
+            PATH: process.env.PATH,
+            NODE_ENV: 'production',
+            ...stackEnvironment(stack),
+            ...secureEnv,
+            ...wrong(),
+            DATABASE_NAME: scratch.name,
+            AUTH_JWT_SECRET: 'a-secret-only-this-test-knows-0123456789',
+            OTEL_SDK_DISABLED: 'true',
+          },
+        }).then(
+          async (service) => {
+            await service.stop();
+            return undefined;
+          },
+          (error: unknown) => error as Error,
+        );
+        expect(failure?.message).toMatch(/exited \(code 1\) before it was ready/);
+        const log = readFileSync(join(logDir, 'inventory.log'), 'utf8');
+        const fatal = log.split('\n').find((line) => line.includes('service failed to start')) ?? '';
+        expect(fatal).toMatch(symptom);
+        expect(fatal).toContain(hint);
+        expect(log).not.toContain(wrongPassword);
+      } finally {
+        await scratch?.drop();
+      }
+    },
+    90_000,
+  );
 });
 
 describe('the order lifecycle, every service on SASL_SSL and the secured registry', () => {

@@ -13,6 +13,7 @@ import { jsonBody } from '@acme/http';
 import { httpMetrics, MeteredExpressAdapter } from './http-metrics.js';
 import { ROOT_LOGGER } from './platform.internal-tokens.js';
 import { METRICS } from './platform.tokens.js';
+import { startHint } from './start-hints.js';
 
 export interface ServiceAppOptions {
   /** Shown in the OpenAPI document. */
@@ -107,8 +108,9 @@ export async function runService(
     return app;
   } catch (error) {
     // The logger may not exist yet (config, module wiring): one JSON line on stderr either way.
+    const hint = startHint(error);
     process.stderr.write(
-      `${JSON.stringify({ level: 'fatal', msg: 'service failed to start', err: String(error instanceof Error ? (error.stack ?? error.message) : error) })}\n`,
+      `${JSON.stringify({ level: 'fatal', msg: 'service failed to start', ...(hint ? { hint } : {}), err: String(error instanceof Error ? (error.stack ?? error.message) : error) })}\n`,
     );
     await app?.close().catch(() => undefined);
     process.exit(1);
