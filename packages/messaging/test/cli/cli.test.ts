@@ -110,6 +110,15 @@ test('wrong usage exits 2 with the reason', async () => {
     [['list', ...at()], {}, /DATABASE_URL is not set/],
     [['replay', ...at()], undefined, /say which messages to replay/],
     [['replay', ...at(), '--all'], { DATABASE_URL: 'postgres://unused' }, /KAFKA_BROKERS is not set/],
+    [
+      ['replay', ...at(), '--all'],
+      {
+        DATABASE_URL: 'postgres://unused',
+        KAFKA_BROKERS: 'unused:9092',
+        KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+      },
+      /KAFKA_SASL_USERNAME: required with KAFKA_SECURITY_PROTOCOL=SASL_SSL/,
+    ],
     [['purge', ...at()], undefined, /unknown command 'purge'/],
   ];
   for (const [args, env, reason] of cases) {
