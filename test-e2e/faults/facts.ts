@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { ServiceName } from '../system/system.js';
+import { mapLimit } from '../system/map-limit.js';
 import { serviceNames } from '../system/system.js';
 import type { SystemWorld } from '../system/world.js';
 import type {
@@ -99,24 +100,6 @@ export function mailOf(subject: string): { orderId: string; kind: MailKind } | u
     if (orderId) return { orderId, kind };
   }
   return undefined;
-}
-
-/** `work` over `items`, at most `limit` at a time (the services share two cores with the suite). */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** The facts of a scope, or of everything so far (no scope). */

@@ -10,6 +10,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureSchemathesis, loadStackConfig } from '@acme/stack';
 import { adminSubject, mintToken } from '../system/api.js';
+import { mapLimit } from '../system/map-limit.js';
 import { serviceNames } from '../system/system.js';
 import { systemWorld, type SystemWorld } from '../system/world.js';
 import { excluded, exclusionKey, operationsOf, type Caller, type Operation } from './operations.js';
@@ -131,7 +132,7 @@ async function pass(mode: Mode): Promise<FuzzRun[]> {
         .map((o) => o.operationId),
     })),
   );
-  return inPool(
+  return mapLimit(
     plans.filter((plan) => plan.operationIds.length > 0),
     3,
     (plan) =>
@@ -167,17 +168,4 @@ function failIf(problems: string[]): void {
   const hint =
     'The curl commands show the bearer token as [Filtered]: mint one as the README says under Security.';
   throw new Error(`\n${problems.join('\n\n')}\n\n${hint}`);
-}
-
-async function inPool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
-  return results;
 }
