@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { PreparingClient } from './prepared.js';
 
 export interface ConnectOptions {
   /** Server URL (`postgres://user:pass@host:port`), with or without a database. */
@@ -36,7 +37,8 @@ export function databaseUrl(url: string, database: string): string {
 }
 
 /**
- * A kysely instance over its own `pg` pool.
+ * A kysely instance over its own `pg` pool, whose connections keep the statements declared with
+ * `preparedStatement` prepared.
  *
  * @example
  *   const db = connect<Database>({ url: process.env.DATABASE_URL, database: 'orders' });
@@ -47,6 +49,8 @@ export function connect<DB>(options: ConnectOptions): Kysely<DB> {
     connectionString: options.database ? databaseUrl(options.url, options.database) : options.url,
     max: options.max ?? 10,
     types,
+    // Declared statements (`preparedStatement`) are parsed and planned once per connection.
+    Client: PreparingClient,
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
   });
   pool.on('error', options.onIdleError ?? (() => undefined));

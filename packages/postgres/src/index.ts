@@ -4,3 +4,4 @@ export { connect, databaseUrl, type ConnectOptions } from './connect.js';
 export { deleteInBatches } from './delete-in-batches.js';
 export { migrate, MigrationError, type MigrationSet } from './migrate.js';
 export { afterCursor, finishedTransaction, start, type CommitCursor } from './commit-order.js';
+export { executePrepared, preparedStatement, type PreparedStatement } from './prepared.js';
