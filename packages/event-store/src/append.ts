@@ -1,9 +1,9 @@
 import { activeTraceparent } from '@acme/telemetry';
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { executePrepared, preparedStatement } from '@acme/postgres';
 import { ConcurrencyError, InvalidAppendError, type ExpectedVersion } from './errors.js';
 import type { Event, RecordedEvent } from './event.js';
-import { store, type Executor } from './executor.js';
+import type { Executor } from './executor.js';
 import type { EventMetadata } from './metadata.js';
 
 export interface AppendOptions {
@@ -128,10 +128,64 @@ interface InsertedRow {
   recorded_at: Date;
 }
 
+// An append is one INSERT. The (stream_id, version) unique index is the concurrency guard: the
+// first event goes in at the expected version + 1 only if the stream is at the expected version
+// (its event of that version exists; version 0 is no stream), ON CONFLICT DO NOTHING — a
+// concurrent append of the same version waits for the other to end, then inserts nothing. No rows
+// back = the expectation did not hold, and the caller's transaction is untouched. The events after
+// the first follow it: nobody else can insert those versions while the first is ours.
+// Kept simple enough for Postgres to settle on one generic plan per connection: a statement whose
+// plan depends on its parameters is planned again on every execution, prepared or not.
+const columns = 'stream_id, stream_type, version, type, data, metadata, schema_version';
+const returning = 'RETURNING ev.global_position, ev.transaction_id, ev.version, ev.recorded_at';
+const streamIsAtExpected =
+  '($3::integer = 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $3::integer))';
+
+const appendOne = preparedStatement(
+  'event_store_append_one',
+  `INSERT INTO events AS ev (${columns})
+   SELECT $1, $2, $3::integer + 1, $4, $5::jsonb, $6::jsonb, $7::integer
+    WHERE ${streamIsAtExpected}
+   ON CONFLICT (stream_id, version) DO NOTHING
+   ${returning}`,
+);
+
+const appendMany = preparedStatement(
+  'event_store_append_many',
+  `WITH input AS (
+     SELECT * FROM unnest($4::text[], $5::jsonb[], $6::jsonb[], $7::integer[])
+       WITH ORDINALITY AS e(type, data, metadata, schema_version, n)
+   ), head AS (
+     INSERT INTO events AS ev (${columns})
+     SELECT $1, $2, $3::integer + 1, i.type, i.data, i.metadata, i.schema_version FROM input i
+      WHERE i.n = 1 AND ${streamIsAtExpected}
+     ON CONFLICT (stream_id, version) DO NOTHING
+     ${returning}
+   ), tail AS (
+     INSERT INTO events AS ev (${columns})
+     SELECT $1, $2, $3::integer + i.n::integer, i.type, i.data, i.metadata, i.schema_version
+       FROM head, input i
+      WHERE i.n > 1
+     ${returning}
+   )
+   SELECT * FROM head UNION ALL SELECT * FROM tail`,
+);
+
+const lastVersion = preparedStatement(
+  'event_store_last_version',
+  'SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1',
+);
+
 /**
- * Move the stream's version and insert the events in one call of `event_store_append` (see its
- * migration): atomic even without an enclosing transaction, one round trip, a cached plan. No rows
- * back = the expectation did not hold.
+ * How often an 'any' append tries the next version after a concurrent append took it first. Each
+ * lost attempt means another append committed, so n appends racing on one stream need at most n.
+ */
+const anyAttempts = 50;
+
+/**
+ * Insert the events after the version the caller expects, as one prepared statement (parsed and
+ * planned once per connection): atomic even without an enclosing transaction, one round trip.
+ * 'any' reads the stream's version first and appends after it.
  */
 async function insertAtVersion(
   db: Executor,
@@ -139,21 +193,45 @@ async function insertAtVersion(
   options: AppendOptions,
   rows: readonly PreparedRow[],
 ): Promise<InsertedRow[]> {
-  const { expectedVersion: expected, streamType } = options;
-  const [mode, version] =
-    expected === 'any'
-      ? ['any', 0]
-      : expected === 'no-stream' || expected === 0
-        ? ['no-stream', 0]
-        : ['exact', expected];
-  const result = await sql<InsertedRow>`
-    SELECT * FROM event_store_append(
-      ${streamId}, ${streamType}, ${mode}, ${version},
-      ${rows.map((r) => r.type)}::text[], ${rows.map((r) => r.data)}::jsonb[],
-      ${rows.map((r) => JSON.stringify(r.metadata))}::jsonb[], ${rows.map((r) => r.metadata.schemaVersion)}::integer[])`.execute(
-    db,
-  );
-  return result.rows;
+  const { expectedVersion, streamType } = options;
+  const [first] = rows;
+  const statement = rows.length === 1 ? appendOne : appendMany;
+  const parameters = (version: number) =>
+    rows.length === 1 && first
+      ? [
+          streamId,
+          streamType,
+          version,
+          first.type,
+          first.data,
+          JSON.stringify(first.metadata),
+          first.metadata.schemaVersion,
+        ]
+      : [
+          streamId,
+          streamType,
+          version,
+          rows.map((r) => r.type),
+          rows.map((r) => r.data),
+          rows.map((r) => JSON.stringify(r.metadata)),
+          rows.map((r) => r.metadata.schemaVersion),
+        ];
+  if (expectedVersion !== 'any')
+    return executePrepared(db, statement, parameters(expectedVersion === 'no-stream' ? 0 : expectedVersion));
+  for (let attempt = 1; ; attempt++) {
+    const inserted = await executePrepared<InsertedRow>(
+      db,
+      statement,
+      parameters(await streamVersion(db, streamId)),
+    );
+    // Lost the version to an append that committed meanwhile: the next read sees it.
+    if (inserted.length > 0 || attempt === anyAttempts) return inserted;
+  }
+}
+
+async function streamVersion(db: Executor, streamId: string): Promise<number> {
+  const [row] = await executePrepared<{ version: number }>(db, lastVersion, [streamId]);
+  return row?.version ?? 0;
 }
 
 async function conflict(
@@ -161,10 +239,5 @@ async function conflict(
   streamId: string,
   expected: ExpectedVersion,
 ): Promise<ConcurrencyError> {
-  const actual = await store(db)
-    .selectFrom('streams')
-    .select('version')
-    .where('stream_id', '=', streamId)
-    .executeTakeFirst();
-  return new ConcurrencyError(streamId, expected, actual?.version ?? 0);
+  return new ConcurrencyError(streamId, expected, await streamVersion(db, streamId));
 }

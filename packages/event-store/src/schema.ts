@@ -1,16 +1,10 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { EventMetadata } from './metadata.js';
 
-/** One row per stream: its type and current version, the row appends lock and compare against. */
-export interface StreamsTable {
-  stream_id: string;
-  stream_type: string;
-  version: number;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-}
-
-/** The log itself. Append-only: a trigger refuses UPDATE, DELETE and TRUNCATE. */
+/**
+ * The log itself. Append-only: a trigger refuses UPDATE, DELETE and TRUNCATE. A stream is its
+ * events; its version is the last one's.
+ */
 export interface EventsTable {
   global_position: Generated<bigint>;
   transaction_id: Generated<bigint>;
@@ -42,7 +36,6 @@ export interface CommandResultsTable {
 }
 
 export interface EventStoreDatabase {
-  streams: StreamsTable;
   events: EventsTable;
   snapshots: SnapshotsTable;
   command_results: CommandResultsTable;

@@ -233,8 +233,9 @@ describe('handleCommand joining transactions without an idempotency key (no save
 });
 
 describe('withConflictRetry and a deadlock', () => {
-  // Two writers lock two streams in opposite orders, each waiting until the other holds its first:
-  // Postgres breaks the deadlock by rolling one of them back (after deadlock_timeout, 1 s).
+  // Two writers lock two streams in opposite orders (an advisory lock per stream), each waiting
+  // until the other holds its first: Postgres breaks the deadlock by rolling one of them back (after
+  // deadlock_timeout, 1 s).
   async function crosswise(
     prefix: string,
     run: (work: (tx: Transaction<unknown>) => Promise<void>) => Promise<void>,
@@ -250,7 +251,7 @@ describe('withConflictRetry and a deadlock', () => {
       run(async (tx) => {
         attempts += 1;
         const lock = (streamId: string) =>
-          sql`SELECT version FROM streams WHERE stream_id = ${streamId} FOR UPDATE`.execute(tx);
+          sql`SELECT pg_advisory_xact_lock(hashtext(${streamId}))`.execute(tx);
         await lock(first);
         if (++holding === 2) bothHold();
         await barrier;
