@@ -11,6 +11,8 @@ export interface ConnectOptions {
   max?: number;
   /** Shows in `pg_stat_activity`, so a connection can be traced to its service. */
   applicationName?: string;
+  /** Server settings for every connection of the pool, e.g. `{ enable_bitmapscan: 'off' }`. */
+  settings?: Readonly<Record<string, string>>;
   /**
    * Told when an idle pooled connection dies (server restart, terminated backend). The pool drops
    * the connection and opens a new one on demand; without a listener node would crash the process.
@@ -52,6 +54,7 @@ export function connect<DB>(options: ConnectOptions): Kysely<DB> {
     // Declared statements (`preparedStatement`) are parsed and planned once per connection.
     Client: PreparingClient,
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
+    ...(options.settings ? { options: serverOptions(options.settings) } : {}),
   });
   pool.on('error', options.onIdleError ?? (() => undefined));
   // A connection that dies while checked out but between queries (a transaction waiting on an SMTP
@@ -62,4 +65,11 @@ export function connect<DB>(options: ConnectOptions): Kysely<DB> {
     client.on('error', () => undefined);
   });
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** The startup `options` that set each setting for the session (`-c name=value`, spaces escaped). */
+function serverOptions(settings: Readonly<Record<string, string>>): string {
+  return Object.entries(settings)
+    .map(([name, value]) => `-c ${name}=${value.replaceAll('\\', '\\\\').replaceAll(' ', '\\ ')}`)
+    .join(' ');
 }

@@ -39,3 +39,30 @@ it('a connection killed while a transaction waits between queries fails that tra
   const { rows } = await sql<{ one: number }>`SELECT 1 AS one`.execute(db);
   expect(rows).toEqual([{ one: 1 }]);
 });
+
+it('applies the session settings it is given to every connection of the pool', async () => {
+  const tuned = connect({
+    url: testStack().databaseUrl,
+    database: 'orders',
+    max: 2,
+    settings: { enable_bitmapscan: 'off', DateStyle: 'SQL, DMY' },
+  });
+  try {
+    const show = () =>
+      sql<{ bitmap: string; style: string }>`
+        SELECT current_setting('enable_bitmapscan') AS bitmap, current_setting('DateStyle') AS style`.execute(
+        tuned,
+      );
+    // Two at once, so both connections of the pool answer.
+    const answers = await Promise.all([show(), show()]);
+    expect(answers.map((a) => a.rows[0])).toEqual([
+      { bitmap: 'off', style: 'SQL, DMY' },
+      { bitmap: 'off', style: 'SQL, DMY' },
+    ]);
+    const { rows } = await sql<{ bitmap: string }>`
+      SELECT current_setting('enable_bitmapscan') AS bitmap`.execute(db);
+    expect(rows).toEqual([{ bitmap: 'on' }]);
+  } finally {
+    await tuned.destroy();
+  }
+});
