@@ -18,6 +18,11 @@ export class KeyHolds {
 
   constructor(private readonly backoff: BackoffOptions) {}
 
+  /** Keys held, or whose hold ended and that have not gone out since. */
+  get size(): number {
+    return this.holds.size;
+  }
+
   fail(topic: string, key: string, now: number): number {
     const id = keyId(topic, key);
     const attempts = (this.holds.get(id)?.attempts ?? 0) + 1;
@@ -27,7 +32,8 @@ export class KeyHolds {
   }
 
   succeed(topic: string, key: string): void {
-    this.holds.delete(keyId(topic, key));
+    // Called for every row sent: nothing to build a key for while nothing is held.
+    if (this.holds.size > 0) this.holds.delete(keyId(topic, key));
   }
 
   /** Keys still waiting at `now`; forgets holds that expired long ago and were never retried. */

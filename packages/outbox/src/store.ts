@@ -1,9 +1,11 @@
-import { finishedTransaction } from '@acme/postgres';
+import { afterCursor, finishedTransaction, type CommitCursor } from '@acme/postgres';
 import { sql, type Kysely } from 'kysely';
 import type { OutboxDatabase } from './table.js';
 
 export interface PendingRow {
   position: bigint;
+  /** With `position`, where the row stands in commit order: the next read can start after it. */
+  transaction_id: bigint;
   topic: string;
   key: string;
   headers: Record<string, string>;
@@ -23,6 +25,10 @@ export interface HeldKeys {
  * can neither be overtaken by its own later messages nor fill the batch and starve other keys.
  * The batch stops once it holds `maxBytes` of payload (always at least one row), which keeps every
  * produce request under the broker's size limit.
+ *
+ * `after` starts the read after a row already read, on the pending index, instead of at its
+ * beginning: every pending row before it must be in flight. Without it the read walks past every
+ * row sent or dispatched since the last vacuum — and compared each with the rows in flight.
  */
 export async function readPending(
   db: Kysely<OutboxDatabase>,
@@ -31,15 +37,19 @@ export async function readPending(
   held: HeldKeys,
   /** Rows sent but not marked yet (the relay marks one batch while it reads the next). */
   inFlight: readonly bigint[] = [],
+  after?: CommitCursor,
 ): Promise<PendingRow[]> {
   const notHeld =
     held.keys.length === 0
       ? sql`true`
       : sql`(topic, key) NOT IN (SELECT * FROM unnest(${held.topics}::text[], ${held.keys}::text[]))`;
-  const notInFlight =
-    inFlight.length === 0 ? sql`true` : sql`position <> ALL(${inFlight.map(String)}::bigint[])`;
+  const notInFlight = after
+    ? afterCursor(after, 'transaction_id', 'position')
+    : inFlight.length === 0
+      ? sql`true`
+      : sql`position <> ALL(${inFlight.map(String)}::bigint[])`;
   const { rows } = await sql<PendingRow>`
-    SELECT position, topic, key, headers, payload FROM (
+    SELECT position, transaction_id, topic, key, headers, payload FROM (
       SELECT *, sum(octet_length(payload)) OVER (ORDER BY transaction_id, position)
                 - octet_length(payload) AS bytes_before
       FROM (

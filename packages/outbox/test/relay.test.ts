@@ -235,6 +235,56 @@ describe('OutboxRelay', () => {
     }
   });
 
+  it('sends again the rows whose marking failed, and goes on from the first pending row', async () => {
+    const t = await topic();
+    // The first marking of this topic's rows fails (a sequence: its count survives the rollback).
+    await sql`CREATE SEQUENCE mark_attempts`.execute(scratch.db);
+    await sql`CREATE FUNCTION fail_first_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('mark_attempts') = 1 THEN RAISE EXCEPTION 'injected: marking failed'; END IF;
+        RETURN NEW;
+      END $$`.execute(scratch.db);
+    await sql`CREATE TRIGGER fail_first_mark BEFORE UPDATE ON outbox FOR EACH ROW
+      WHEN (OLD.topic = ${sql.lit(t)} AND NEW.dispatched_at IS NOT NULL)
+      EXECUTE FUNCTION fail_first_mark()`.execute(scratch.db);
+    try {
+      const count = 30;
+      const positions = await enqueue(
+        scratch.db,
+        Array.from({ length: count }, (_, i) => ({
+          topic: t,
+          key: `k${String(i % 3)}`,
+          headers: {},
+          payload: text(`m-${String(i)}`),
+        })),
+      );
+      const r = relay({ batchSize: 5 });
+      r.start();
+      // Nothing stays pending: the rows whose marking failed were not passed by.
+      await eventually(async () => ((await pending(positions)) === 0 ? true : undefined), {
+        description: 'every row marked dispatched',
+      });
+      const messages = await consumeUntil(
+        client,
+        t,
+        (m) => new Set(m.map((x) => x.value?.toString())).size >= count,
+      );
+      // The batch whose marking failed went out again; the first copies keep each key's order.
+      expect(messages.length).toBeGreaterThan(count);
+      const order = firstOccurrences(messages);
+      for (const key of ['k0', 'k1', 'k2']) {
+        const expected = Array.from({ length: count }, (_, i) => i)
+          .filter((i) => `k${String(i % 3)}` === key)
+          .map((i) => `m-${String(i)}`);
+        expect(order.get(key)).toEqual(expected);
+      }
+    } finally {
+      await sql`DROP TRIGGER fail_first_mark ON outbox`.execute(scratch.db);
+      await sql`DROP FUNCTION fail_first_mark()`.execute(scratch.db);
+      await sql`DROP SEQUENCE mark_attempts`.execute(scratch.db);
+    }
+  });
+
   it('holds back a topic that does not exist yet and delivers it once created', async () => {
     const t = await topic();
     const missing = `outbox.test.missing.${String(Date.now())}`;
