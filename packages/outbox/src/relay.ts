@@ -311,7 +311,8 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
       this.options.batchSize ?? 500,
       this.options.maxBatchBytes ?? 512 * 1024,
       this.holds.held(Date.now()),
-      inFlight,
+      // Past the cursor nothing is in flight.
+      this.readCursor ? [] : inFlight,
       this.readCursor,
     );
   }

@@ -1,4 +1,4 @@
-import { afterCursor, finishedTransaction, type CommitCursor } from '@acme/postgres';
+import { commitHorizon, executePrepared, preparedStatement, start, type CommitCursor } from '@acme/postgres';
 import { sql, type Kysely } from 'kysely';
 import type { OutboxDatabase } from './table.js';
 
@@ -37,41 +37,48 @@ export async function readPending(
   held: HeldKeys,
   /** Rows sent but not marked yet (the relay marks one batch while it reads the next). */
   inFlight: readonly bigint[] = [],
-  after?: CommitCursor,
+  after: CommitCursor = start,
 ): Promise<PendingRow[]> {
-  const notHeld =
-    held.keys.length === 0
-      ? sql`true`
-      : sql`(topic, key) NOT IN (SELECT * FROM unnest(${held.topics}::text[], ${held.keys}::text[]))`;
-  const notInFlight = after
-    ? afterCursor(after, 'transaction_id', 'position')
-    : inFlight.length === 0
-      ? sql`true`
-      : sql`position <> ALL(${inFlight.map(String)}::bigint[])`;
-  const { rows } = await sql<PendingRow>`
-    SELECT position, transaction_id, topic, key, headers, payload FROM (
-      SELECT *, sum(octet_length(payload)) OVER (ORDER BY transaction_id, position)
-                - octet_length(payload) AS bytes_before
-      FROM (
-        SELECT position, transaction_id, topic, key, headers, payload FROM outbox
-        WHERE dispatched_at IS NULL AND ${finishedTransaction('transaction_id')} AND ${notHeld} AND ${notInFlight}
-        ORDER BY transaction_id, position
-        LIMIT ${limit}
-      ) pending
-    ) sized
-    WHERE bytes_before < ${maxBytes}
-    ORDER BY transaction_id, position`.execute(db);
-  return rows;
+  return executePrepared<PendingRow>(db, readStatement, [
+    after.transactionId.toString(),
+    after.position.toString(),
+    limit,
+    maxBytes,
+    held.topics,
+    held.keys,
+    inFlight.map(String),
+  ]);
 }
+
+// One statement for every read, prepared: parsed and planned once per connection of the relay.
+// Empty arrays hold nothing back.
+const readStatement = preparedStatement(
+  'outbox_read_pending',
+  `SELECT position, transaction_id, topic, key, headers, payload FROM (
+     SELECT *, sum(octet_length(payload)) OVER (ORDER BY transaction_id, position)
+               - octet_length(payload) AS bytes_before
+     FROM (
+       SELECT position, transaction_id, topic, key, headers, payload FROM outbox
+        WHERE dispatched_at IS NULL AND transaction_id < ${commitHorizon}
+          AND (transaction_id, position) > ($1::xid8, $2::bigint)
+          AND (topic, key) NOT IN (SELECT * FROM unnest($5::text[], $6::text[]))
+          AND position <> ALL($7::bigint[])
+        ORDER BY transaction_id, position
+        LIMIT $3
+     ) pending
+   ) sized
+   WHERE bytes_before < $4
+   ORDER BY transaction_id, position`,
+);
+
+const markStatement = preparedStatement(
+  'outbox_mark_dispatched',
+  'UPDATE outbox SET dispatched_at = now() WHERE position = ANY($1::bigint[])',
+);
 
 /** After the broker acknowledged them; one UPDATE per batch. */
 export async function markDispatched(db: Kysely<OutboxDatabase>, positions: bigint[]): Promise<void> {
-  if (positions.length === 0) return;
-  await db
-    .updateTable('outbox')
-    .set({ dispatched_at: sql<Date>`now()` })
-    .where('position', '=', sql<bigint>`ANY(${positions.map(String)}::bigint[])`)
-    .execute();
+  if (positions.length > 0) await executePrepared(db, markStatement, [positions.map(String)]);
 }
 
 /** Rows stay pending; the attempt count and error are for people looking at a stuck message. */

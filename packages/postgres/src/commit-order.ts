@@ -19,9 +19,15 @@ export interface CommitCursor {
 /** Before everything. */
 export const start: CommitCursor = { transactionId: 0n, position: 0n };
 
+/**
+ * The oldest transaction still running, as SQL: rows of older transactions are final. For
+ * statements written out in full (a prepared statement); others use `finishedTransaction`.
+ */
+export const commitHorizon = 'pg_snapshot_xmin(pg_current_snapshot())';
+
 /** Rows whose transaction has finished: those a commit-order reader may take now. */
 export function finishedTransaction(transactionColumn: string): RawBuilder<boolean> {
-  return sql<boolean>`${sql.ref(transactionColumn)} < pg_snapshot_xmin(pg_current_snapshot())`;
+  return sql<boolean>`${sql.ref(transactionColumn)} < ${sql.raw(commitHorizon)}`;
 }
 
 /** Rows strictly after the cursor, in the (transaction id, position) order readers use. */

@@ -3,5 +3,5 @@ export { silentLogger, type Logger } from './logger.js';
 export { connect, databaseUrl, type ConnectOptions } from './connect.js';
 export { deleteInBatches } from './delete-in-batches.js';
 export { migrate, MigrationError, type MigrationSet } from './migrate.js';
-export { afterCursor, finishedTransaction, start, type CommitCursor } from './commit-order.js';
+export { afterCursor, commitHorizon, finishedTransaction, start, type CommitCursor } from './commit-order.js';
 export { executePrepared, preparedStatement, type PreparedStatement } from './prepared.js';
