@@ -48,13 +48,15 @@ export function databaseUrl(url: string, database: string): string {
  */
 export function connect<DB>(options: ConnectOptions): Kysely<DB> {
   const pool = new pg.Pool({
-    connectionString: options.database ? databaseUrl(options.url, options.database) : options.url,
+    connectionString: withSettings(
+      options.database ? databaseUrl(options.url, options.database) : options.url,
+      options.settings,
+    ),
     max: options.max ?? 10,
     types,
     // Declared statements (`preparedStatement`) are parsed and planned once per connection.
     Client: PreparingClient,
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
-    ...(options.settings ? { options: serverOptions(options.settings) } : {}),
   });
   pool.on('error', options.onIdleError ?? (() => undefined));
   // A connection that dies while checked out but between queries (a transaction waiting on an SMTP
@@ -67,9 +69,17 @@ export function connect<DB>(options: ConnectOptions): Kysely<DB> {
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
-/** The startup `options` that set each setting for the session (`-c name=value`, spaces escaped). */
-function serverOptions(settings: Readonly<Record<string, string>>): string {
-  return Object.entries(settings)
-    .map(([name, value]) => `-c ${name}=${value.replaceAll('\\', '\\\\').replaceAll(' ', '\\ ')}`)
-    .join(' ');
+/**
+ * The URL with the settings added to its startup `options` — after the URL's own and `PGOPTIONS`,
+ * which node-postgres would otherwise let win over (or lose to) a separate `options`.
+ */
+function withSettings(url: string, settings: Readonly<Record<string, string>> | undefined): string {
+  if (!settings || Object.keys(settings).length === 0) return url;
+  const parsed = new URL(url);
+  const given = parsed.searchParams.get('options') ?? process.env.PGOPTIONS ?? '';
+  const added = Object.entries(settings).map(
+    ([name, value]) => `-c ${name}=${value.replaceAll('\\', '\\\\').replaceAll(' ', '\\ ')}`,
+  );
+  parsed.searchParams.set('options', [given, ...added].filter((o) => o !== '').join(' '));
+  return parsed.toString();
 }

@@ -4,13 +4,19 @@ import pg from 'pg';
 /**
  * A hot statement that the pools of `connect` parse and plan once per connection, then only bind
  * and execute: on a short statement, parse and plan cost Postgres about as much as the execution
- * (an append, measured: 0.58× the rate of a raw insert unnamed, 0.96× named).
+ * (the event store's append sent by bare `pg`, 8 writers: 0.58× the rate of a plain insert
+ * transaction unnamed, 0.96× named).
  *
  * Declared once, at module load, with a name unique in the process. Any kysely instance or
  * transaction runs it; one not made by `connect` sends it unnamed (parsed on each call, with the
  * same result). Not for statements built at run time: every distinct text would stay prepared on
  * every connection for its lifetime. Needs a session per connection (no transaction pooler
  * between the pool and Postgres).
+ *
+ * A prepared statement outlives schema changes on its connection, and Postgres re-plans it — but
+ * refuses (0A000, "cached plan must not change result type") once a column it returns changes
+ * type. So: name the columns a statement returns (never `*`), and give a migration that changes
+ * one of them a new statement name in the same release.
  */
 export interface PreparedStatement {
   readonly name: string;

@@ -40,24 +40,25 @@ it('a connection killed while a transaction waits between queries fails that tra
   expect(rows).toEqual([{ one: 1 }]);
 });
 
-it('applies the session settings it is given to every connection of the pool', async () => {
+it("applies the session settings it is given to every connection of the pool, with the URL's own", async () => {
+  const url = new URL(testStack().databaseUrl);
+  url.searchParams.set('options', '-c statement_timeout=5s');
   const tuned = connect({
-    url: testStack().databaseUrl,
+    url: url.toString(),
     database: 'orders',
     max: 2,
     settings: { enable_bitmapscan: 'off', DateStyle: 'SQL, DMY' },
   });
   try {
     const show = () =>
-      sql<{ bitmap: string; style: string }>`
-        SELECT current_setting('enable_bitmapscan') AS bitmap, current_setting('DateStyle') AS style`.execute(
-        tuned,
-      );
+      sql<{ bitmap: string; style: string; timeout: string }>`
+        SELECT current_setting('enable_bitmapscan') AS bitmap, current_setting('DateStyle') AS style,
+               current_setting('statement_timeout') AS timeout`.execute(tuned);
     // Two at once, so both connections of the pool answer.
     const answers = await Promise.all([show(), show()]);
     expect(answers.map((a) => a.rows[0])).toEqual([
-      { bitmap: 'off', style: 'SQL, DMY' },
-      { bitmap: 'off', style: 'SQL, DMY' },
+      { bitmap: 'off', style: 'SQL, DMY', timeout: '5s' },
+      { bitmap: 'off', style: 'SQL, DMY', timeout: '5s' },
     ]);
     const { rows } = await sql<{ bitmap: string }>`
       SELECT current_setting('enable_bitmapscan') AS bitmap`.execute(db);
