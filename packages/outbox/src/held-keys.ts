@@ -18,9 +18,13 @@ export class KeyHolds {
 
   constructor(private readonly backoff: BackoffOptions) {}
 
-  /** Keys held, or whose hold ended and that have not gone out since. */
-  get size(): number {
-    return this.holds.size;
+  /**
+   * Whether a hold has ended and its key has not gone out since: that key's rows wait behind
+   * whatever was read after them, so the next read starts from the first pending row.
+   */
+  anyDue(now: number): boolean {
+    for (const hold of this.holds.values()) if (hold.retryAt <= now) return true;
+    return false;
   }
 
   fail(topic: string, key: string, now: number): number {

@@ -1,13 +1,17 @@
 import { EventEmitter } from 'node:events';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { connect } from '@acme/postgres';
 import type { Kafka, Message } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { endSpan, headersWithSendSpan, startSendSpan } from '@acme/telemetry';
-import { backoffMs, silentLogger, type BackoffOptions, type CommitCursor, type Logger } from '@acme/postgres';
-
-const defaultBackoff: BackoffOptions = { baseMs: 200, maxMs: 30_000 };
+import {
+  backoffMs,
+  connect,
+  silentLogger,
+  type BackoffOptions,
+  type CommitCursor,
+  type Logger,
+} from '@acme/postgres';
 import { KeyHolds, keyId } from './held-keys.js';
 import { relayMetrics, type RelayMetrics } from './metrics.js';
 import { pruneOutbox } from './prune.js';
@@ -16,6 +20,8 @@ import { RelaySession, relayLockKey } from './session.js';
 import { backlog, markDispatched, readPending, recordFailure, type PendingRow } from './store.js';
 import type { OutboxDatabase } from './table.js';
 import { Wakeup } from './wakeup.js';
+
+const defaultBackoff: BackoffOptions = { baseMs: 200, maxMs: 30_000 };
 
 export interface OutboxRelayOptions {
   /** Names the lock (one active relay per name) and the `relay` metric label, e.g. "order". */
@@ -304,13 +310,15 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
   }
 
   private read(inFlight: readonly bigint[]): Promise<PendingRow[]> {
-    // A held key's rows stay pending behind everything read after them, until they go out.
-    if (this.holds.size > 0) this.readCursor = undefined;
+    // A held key's rows stay pending behind everything read after them: left out while the hold
+    // lasts, read from the first pending row once it ends (before `held` forgets old holds).
+    const now = Date.now();
+    if (this.holds.anyDue(now)) this.readCursor = undefined;
     return readPending(
       this.db,
       this.options.batchSize ?? 500,
       this.options.maxBatchBytes ?? 512 * 1024,
-      this.holds.held(Date.now()),
+      this.holds.held(now),
       // Past the cursor nothing is in flight.
       this.readCursor ? [] : inFlight,
       this.readCursor,

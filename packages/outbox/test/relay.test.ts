@@ -124,6 +124,11 @@ describe('OutboxRelay', () => {
     const r = relay();
     r.start();
     await eventually(() => Promise.resolve(r.isActive || undefined), { description: 'relay active' });
+    // A row relayed first, so the relay reads on from where it stopped, not from the beginning.
+    const before = await enqueue(scratch.db, [{ topic: t, key: 'k', headers: {}, payload: text('before') }]);
+    await eventually(async () => ((await pending(before)) === 0 ? true : undefined), {
+      description: 'the first row dispatched',
+    });
 
     let commitEarly: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (commitEarly = resolve));
@@ -143,8 +148,8 @@ describe('OutboxRelay', () => {
 
     commitEarly();
     await early;
-    const messages = await consumeUntil(client, t, (m) => m.length >= 2);
-    expect(messages.map((m) => m.value?.toString())).toEqual(['early', 'late']);
+    const messages = await consumeUntil(client, t, (m) => m.length >= 3);
+    expect(messages.map((m) => m.value?.toString())).toEqual(['before', 'early', 'late']);
   });
 
   it('looks again soon for rows a notification announced but the commit-order horizon held back', async () => {
