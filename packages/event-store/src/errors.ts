@@ -12,10 +12,11 @@ export type ExpectedVersion = 'any' | 'no-stream' | number;
 /**
  * The stream is not at the version the caller decided on. Retrying the same append cannot
  * succeed; the caller must reload the stream and decide again (the command handler does that).
+ * An 'any' append that kept losing its version to concurrent ones may succeed later: retriable.
  */
 export class ConcurrencyError extends EventStoreError {
   override readonly name = 'ConcurrencyError';
-  readonly retriable = false;
+  readonly retriable: boolean;
 
   constructor(
     readonly streamId: string,
@@ -24,10 +25,17 @@ export class ConcurrencyError extends EventStoreError {
     readonly actual: number,
   ) {
     super(
-      `stream ${streamId}: expected ${expected === 'no-stream' ? 'no stream' : `version ${String(expected)}`}, ` +
+      `stream ${streamId}: expected ${describe(expected)}, ` +
         `but it is ${actual === 0 ? 'absent' : `at version ${actual}`}`,
     );
+    this.retriable = expected === 'any';
   }
+}
+
+function describe(expected: ExpectedVersion): string {
+  if (expected === 'no-stream') return 'no stream';
+  if (expected === 'any') return 'any version, and lost each one to a concurrent append';
+  return `version ${String(expected)}`;
 }
 
 /** The append itself is wrong (empty, unknown type, too large, bad version): never retry. */

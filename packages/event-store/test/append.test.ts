@@ -150,7 +150,7 @@ describe('appendToStream', () => {
       ]);
   });
 
-  it('inserts nothing after a gap: an expected version ahead of the stream is a conflict', async () => {
+  it('inserts nothing when the expected version is past the end of the stream', async () => {
     const id = newStream();
     await appendToStream(db, id, [added(1), added(2)], { ...options, expectedVersion: 'no-stream' });
     for (const events of [[added(3)], [added(3), added(4)]])
@@ -227,6 +227,12 @@ describe('appendToStream', () => {
         [added(1)],
         { expectedVersion: -1 },
         /expected version -1 is not a whole number/,
+      ],
+      [
+        'an expected version past what a version can hold',
+        [added(1)],
+        { expectedVersion: 2 ** 31 - 1 },
+        /expected version 2147483647 is not a whole number from 0 to 2147483646/,
       ],
     ];
     it.each(cases)('%s', async (_what, events, extra, message) => {
