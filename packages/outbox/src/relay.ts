@@ -98,6 +98,8 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
   private loop: Promise<void> | undefined;
   private outages = 0;
   private prefetched: Promise<PendingRow[] | Error> | undefined;
+  /** The next round's lock check, asked while this round's batch is on its way. */
+  private lockChecked: Promise<Error | undefined> | undefined;
   private marking: Promise<Error | undefined> | undefined;
   private unmarked: bigint[] = [];
   /**
@@ -179,6 +181,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
         // from the cursor would pass it by: start again from the first pending row.
         this.prefetched = undefined;
         this.readCursor = undefined;
+        this.lockChecked = undefined;
         if (this.session?.isLost !== false) {
           this.demote(error);
           continue;
@@ -239,6 +242,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     // Rows read or sent under the lost lock are simply read again by whoever is active now.
     this.prefetched = undefined;
     this.readCursor = undefined;
+    this.lockChecked = undefined;
     if (this.isActive) this.logger.warn({ relay: this.name, err: error }, 'outbox relay stands by again');
     this.setState('standby');
   }
@@ -254,13 +258,17 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
    * Read, publish, mark — pipelined: while a batch is on its way to Kafka the next one is read
    * (leaving out the rows in flight), and while a batch is marked the next one is sent. A batch is
    * still sent only after the previous one was acknowledged, and marked only after its own ack.
-   * Every round proves the lock is still ours (after the previous round, before its own send).
+   * Every round proves the lock is still ours before its send, by a check on the session
+   * connection asked when the previous batch left (or at the start of the round when none did): it
+   * has answered by the time it is needed instead of adding a round trip to every batch — waiting
+   * for it was ~2 ms of a 12 ms round of 500 on a busy 2-core machine. So the proof is at most one
+   * batch old; losing the session's connection is also seen at once, through its events.
    * Returns how many rows went out.
    */
   private async round(): Promise<number> {
     const timer = this.metrics.batchDuration.startTimer({ relay: this.name });
-    // The lock check runs on the session connection while the pool reads: one round trip less.
-    const lockCheck = this.checkLock();
+    const lockCheck = this.lockChecked ?? this.checkLock();
+    this.lockChecked = undefined;
     const prefetched = this.prefetched;
     this.prefetched = undefined;
     // A fresh read still leaves out the rows being marked: they went out already.
@@ -277,6 +285,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     const last = rows[rows.length - 1];
     if (last) this.readCursor = { transactionId: last.transaction_id, position: last.position };
     this.prefetched = this.read(inFlight).catch(asError);
+    this.lockChecked = this.checkLock();
     // kafkajs encodes the whole batch synchronously before its first real wait: one turn of the
     // event loop first puts the read-ahead query on the wire, so Postgres works on it meanwhile
     // instead of after the encoding (measured: the relay otherwise waits ~6–9 ms per 500 rows).

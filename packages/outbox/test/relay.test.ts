@@ -290,6 +290,54 @@ describe('OutboxRelay', () => {
     }
   });
 
+  it('stands by when its lock session is ended from outside; then exactly one relay publishes', async () => {
+    const t = await topic();
+    const name = `lock-${t}`;
+    const a = relay({ name });
+    a.start();
+    await eventually(() => Promise.resolve(a.isActive || undefined), { description: 'relay a active' });
+    const stoodBy = withDeadline(
+      new Promise<void>((resolve) => {
+        a.on('state', (state) => {
+          if (state === 'standby') resolve();
+        });
+      }),
+      10_000,
+      'relay a to stand by',
+    );
+    // An operator (or a pooler) ends the session that holds the lock.
+    await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+               WHERE application_name = ${`outbox-relay-lock:${name}`}`.execute(scratch.db);
+    await stoodBy;
+
+    const b = relay({ name });
+    const published = new Map<OutboxRelay, number>([
+      [a, 0],
+      [b, 0],
+    ]);
+    for (const r of [a, b]) r.on('published', (p) => published.set(r, (published.get(r) ?? 0) + p.length));
+    b.start();
+    const positions = await enqueue(
+      scratch.db,
+      Array.from({ length: 20 }, (_, i) => ({
+        topic: t,
+        key: `k${String(i % 4)}`,
+        headers: {},
+        payload: text(`m-${String(i)}`),
+      })),
+    );
+    await eventually(async () => ((await pending(positions)) === 0 ? true : undefined), {
+      description: 'every row dispatched',
+    });
+    // Whichever took the lock did all of it; the other published nothing.
+    const active = [a, b].filter((r) => r.isActive);
+    expect(active).toHaveLength(1);
+    const [winner] = active;
+    const loser = winner === a ? b : a;
+    expect(published.get(loser)).toBe(0);
+    expect(published.get(winner ?? a)).toBe(20);
+  });
+
   it('holds back a topic that does not exist yet and delivers it once created', async () => {
     const t = await topic();
     const missing = `outbox.test.missing.${String(Date.now())}`;
