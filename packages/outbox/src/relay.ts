@@ -272,7 +272,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     const prefetched = this.prefetched;
     this.prefetched = undefined;
     // A fresh read still leaves out the rows being marked: they went out already.
-    const rows = prefetched ? await prefetched : await this.read(this.unmarked).catch(asError);
+    const rows = prefetched ? await prefetched : await this.read().catch(asError);
     const lockError = await lockCheck;
     if (lockError) throw lockError;
     if (rows instanceof Error) throw rows;
@@ -281,10 +281,9 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
       this.emit('round', { read: 0, published: 0, failed: 0 });
       return 0;
     }
-    const inFlight = [...this.unmarked, ...rows.map((r) => r.position)];
     const last = rows[rows.length - 1];
     if (last) this.readCursor = { transactionId: last.transaction_id, position: last.position };
-    this.prefetched = this.read(inFlight).catch(asError);
+    this.prefetched = this.read(rows).catch(asError);
     this.lockChecked = this.checkLock();
     // kafkajs encodes the whole batch synchronously before its first real wait: one turn of the
     // event loop first puts the read-ahead query on the wire, so Postgres works on it meanwhile
@@ -318,7 +317,11 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     return sent.length;
   }
 
-  private read(inFlight: readonly bigint[]): Promise<PendingRow[]> {
+  /**
+   * The next batch. Rows in flight are left out: those being marked, and `sending` (the batch on
+   * its way while this one is read ahead) — by the cursor, which lies past them, or one by one.
+   */
+  private read(sending: readonly PendingRow[] = []): Promise<PendingRow[]> {
     // A held key's rows stay pending behind everything read after them: left out while the hold
     // lasts, read from the first pending row once it ends (before `held` forgets old holds).
     const now = Date.now();
@@ -328,8 +331,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
       this.options.batchSize ?? 500,
       this.options.maxBatchBytes ?? 512 * 1024,
       this.holds.held(now),
-      // Past the cursor nothing is in flight.
-      this.readCursor ? [] : inFlight,
+      this.readCursor ? [] : [...this.unmarked, ...sending.map((r) => r.position)],
       this.readCursor,
     );
   }
