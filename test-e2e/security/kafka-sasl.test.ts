@@ -7,7 +7,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadStackConfig } from '@acme/stack';
+import { basicAuthorization, loadStackConfig } from '@acme/stack';
 import { scratchDatabase, stackEnvironment, testStack, type ScratchDatabase } from '@acme/testing';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { kafkaAvroRoundTrip } from '../smoke/flow.js';
@@ -78,11 +78,9 @@ describe('by configuration', () => {
       fetch(`${registry.url}/subjects`, { headers: authorization ? { authorization } : {} }).then(
         (r) => r.status,
       );
-    const basic = (user: string, password: string) =>
-      `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     expect(await subjects()).toBe(401);
-    expect(await subjects(basic(registry.username, `${registry.password}x`))).toBe(401);
-    expect(await subjects(basic(registry.username, registry.password))).toBe(200);
+    expect(await subjects(basicAuthorization(registry.username, `${registry.password}x`))).toBe(401);
+    expect(await subjects(basicAuthorization(registry.username, registry.password))).toBe(200);
   });
 
   it('refuses a wrong password at once, saying SASL authentication failed (and not what the password was)', async () => {

@@ -12,6 +12,7 @@ import { trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { basicAuthorization } from '@acme/stack';
 import { databaseUrl, eventually, type TestStack } from '@acme/testing';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { Kysely, PostgresDialect, sql, type Generated } from 'kysely';
@@ -161,9 +162,7 @@ async function removeSmokeTraces(
     const response = await fetch(`${registry.host}/subjects/${encodeURIComponent(subject)}${query}`, {
       method: 'DELETE',
       headers: registry.auth
-        ? {
-            authorization: `Basic ${Buffer.from(`${registry.auth.username}:${registry.auth.password}`).toString('base64')}`,
-          }
+        ? { authorization: basicAuthorization(registry.auth.username, registry.auth.password) }
         : {},
     });
     if (!response.ok)

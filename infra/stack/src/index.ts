@@ -1,5 +1,6 @@
 export { databases, endpoints, loadStackConfig, stackVariables, StackConfigError } from './config.js';
 export type { StackConfig, StackEndpoints } from './config.js';
+export { basicAuthorization } from './basic-auth.js';
 export { StackPartError } from './errors.js';
 export type { PartName } from './parts/part.js';
 export { createParts, down, partNames, reset, StackUpError, status, stopPlan, up } from './stack.js';

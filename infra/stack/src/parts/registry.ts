@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { basicAuthorization } from '../basic-auth.js';
 import { DaemonPart, withProgress, type PartName, type PortSpec, type Progress } from './part.js';
 import { maven, requireJava, requireTool } from './toolchain.js';
 
@@ -86,7 +87,7 @@ export class RegistryPart extends DaemonPart {
   private get authHeaders(): Record<string, string> {
     const { SCHEMA_REGISTRY_USERNAME: user, SCHEMA_REGISTRY_PASSWORD: password } = this.config;
     if (user === undefined || password === undefined) return {};
-    return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+    return { authorization: basicAuthorization(user, password) };
   }
 
   protected daemon() {
