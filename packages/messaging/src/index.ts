@@ -21,6 +21,7 @@ export {
 export {
   CycleError,
   errorClass,
+  errorMessage,
   InvalidEnvelopeError,
   isRetriable,
   MessagingError,

@@ -1,3 +1,4 @@
+import { errorMessage } from '@acme/messaging';
 import { connect } from '@acme/postgres';
 import {
   Inject,
@@ -76,7 +77,7 @@ export class SimulatorHost implements OnApplicationBootstrap, OnApplicationShutd
       // the webhook's id makes that second delivery a duplicate.
       this.simulator.markConfirmationDelivered(providerPaymentId).catch((error: unknown) => {
         this.logger.warn(
-          `confirmation of ${providerPaymentId} delivered but not marked: ${error instanceof Error ? error.message : String(error)}`,
+          `confirmation of ${providerPaymentId} delivered but not marked: ${errorMessage(error)}`,
         );
       });
     });
