@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { contracts, contractUpcasters, type EventType } from '@acme/contracts';
-import { AvroCodec, EventPublisher, messagingMigrations, startCause } from '@acme/messaging';
+import { AvroCodec, ensureTopics, EventPublisher, messagingMigrations, startCause } from '@acme/messaging';
 import { connect, migrate } from '@acme/postgres';
 import { ProjectionHost, projectionMigrations } from '@acme/projections';
 import { deleteTopicsWithPrefix, scratchDatabase, withDeadline, type TestStack } from '@acme/testing';
@@ -152,10 +152,10 @@ export async function rebuildCases(
       await migrate(db, messagingMigrations, projectionMigrations);
       const admin = kafka.admin();
       await admin.connect();
-      await admin.createTopics({
-        topics: topics.map((t) => ({ topic: prefix + t, numPartitions: sizes.partitions })),
-        waitForLeaders: true,
-      });
+      await ensureTopics(
+        admin,
+        topics.map((t) => ({ topic: prefix + t, partitions: sizes.partitions })),
+      );
       await admin.disconnect();
       await codec.prepare(Object.keys(contracts));
       total = await produceBacklog(

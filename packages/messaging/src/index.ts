@@ -58,3 +58,4 @@ export {
   type PatternValue,
 } from './filter/index.js';
 export { forgetConsumer, pruneInbox } from './inbox.js';
+export { ensureTopics, TopicsNotReadyError, type EnsureTopicsOptions, type TopicSpec } from './topics.js';

@@ -1,6 +1,5 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { eventStoreMigrations } from '@acme/event-store';
-import { dlqTopic, messagingMigrations, replayTopic } from '@acme/messaging';
+import { dlqTopic, ensureTopics, messagingMigrations, replayTopic } from '@acme/messaging';
 import { OutboxRelay, outboxMigrations } from '@acme/outbox';
 import { databaseUrl, migrate } from '@acme/postgres';
 import { projectionMigrations, type ProjectionHost } from '@acme/projections';
@@ -131,8 +130,7 @@ export class PlatformLifecycle
 
   /**
    * The topics this service publishes to and reads from (and its group's dead-letter and replay
-   * topics), created when missing. Right after a create the broker may still answer "does not host
-   * this topic-partition" while leaders are elected; that is retried, not fatal.
+   * topics), created when missing; start-up goes on once the broker serves every one of them.
    */
   private async ensureTopics(): Promise<void> {
     const { config, consumes, publishes, service, projection } = this.options;
@@ -151,32 +149,13 @@ export class PlatformLifecycle
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      // Several services start at once and create the shared topics: whoever created one, every
-      // partition must have a leader before this service subscribes or produces.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const existing = new Set(await admin.listTopics());
-          const missing = [...wanted].filter(([topic]) => !existing.has(topic));
-          if (missing.length > 0) {
-            await admin.createTopics({
-              topics: missing.map(([topic, numPartitions]) => ({ topic, numPartitions })),
-              waitForLeaders: true,
-            });
-            this.logger.info({ topics: missing.map(([t]) => t) }, 'topics created');
-          }
-          const { topics } = await admin.fetchTopicMetadata({ topics: [...wanted.keys()] });
-          const leaderless = topics.filter((t) => t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
-          if (leaderless.length === 0) return;
-          throw new Error(`no leader yet for ${leaderless.join(', ')}`);
-        } catch (error) {
-          if (attempt >= 20) throw error;
-          this.logger.warn(
-            { err: error, attempt },
-            'topics not ready yet; retrying while leaders are elected',
-          );
-          await delay(Math.min(250 * attempt, 2_000));
-        }
-      }
+      // Several services start at once and create the shared topics: whoever created one, the
+      // broker must serve it before this service subscribes or produces.
+      const created = await ensureTopics(
+        admin,
+        [...wanted].map(([topic, partitions]) => ({ topic, partitions })),
+      );
+      if (created.length > 0) this.logger.info({ topics: created }, 'topics created');
     } finally {
       await admin.disconnect();
     }

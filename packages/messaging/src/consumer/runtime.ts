@@ -14,6 +14,7 @@ import type { AvroCodec } from '../codec.js';
 import { envelopeFromHeaders, headerString } from '../envelope.js';
 import { CycleError, errorClass, errorMessage, isRetriable } from '../errors.js';
 import { messagingView } from '../tables.js';
+import { ensureTopics } from '../topics.js';
 import { DeadLetterWriter, dlqTopic, reasonOf, replayTopic, type Failure } from './dead-letter.js';
 import type { Handler, InboundEvent, UpcastStep } from './handler.js';
 import { consumerMetrics, messageOutcomes, type ConsumerMetrics, type Outcome } from './metrics.js';
@@ -141,10 +142,10 @@ export class MessageConsumer<DB> {
     await admin.connect();
     try {
       // One partition each: parked messages are few, and a replay keeps the order it was asked in.
-      await admin.createTopics({
-        topics: [dlqTopic(groupId), replayTopic(groupId)].map((topic) => ({ topic, numPartitions: 1 })),
-        waitForLeaders: true,
-      });
+      await ensureTopics(
+        admin,
+        [dlqTopic(groupId), replayTopic(groupId)].map((topic) => ({ topic, partitions: 1 })),
+      );
     } finally {
       await admin.disconnect();
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { contracts, type Contract } from '@acme/contracts';
 import {
   AvroCodec,
+  ensureTopics,
   envelopeFromHeaders,
   EventPublisher,
   startCause,
@@ -78,13 +79,10 @@ export class EventTap {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const missing = contractTopics(prefix).filter((topic) => !existing.has(topic));
-      if (missing.length > 0)
-        await admin.createTopics({
-          topics: missing.map((topic) => ({ topic, numPartitions: 3 })),
-          waitForLeaders: true,
-        });
+      await ensureTopics(
+        admin,
+        contractTopics(prefix).map((topic) => ({ topic, partitions: 3 })),
+      );
     } finally {
       await admin.disconnect();
     }
