@@ -66,7 +66,14 @@ export class KafkaPart extends DaemonPart {
 
   async install(progress: Progress): Promise<void> {
     requireJava(this.name);
-    if (existsSync(this.classpathFile)) return;
+    // The recorded classpath holds absolute paths: a cache that was moved or copied resolves again.
+    if (
+      existsSync(this.classpathFile) &&
+      this.classpath()
+        .split(':')
+        .every((jar) => existsSync(jar))
+    )
+      return;
     requireTool(this.name, 'mvn', 'install Maven (Debian: apt-get install -y maven)');
     const repo = join(this.config.cacheDir, 'm2');
     mkdirSync(join(this.config.cacheDir, 'kafka', this.config.KAFKA_VERSION), { recursive: true });
