@@ -3,21 +3,19 @@
  * `N passed, N failed`. Starts the parts of the stack that are not running and stops exactly those
  * at the end, pass or fail (KEEP_STACK=1 leaves them up). Endpoints already in the environment
  * (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DATABASE_URL) are used as they are.
+ *
+ * Interrupted (Ctrl-C, SIGTERM, SIGHUP), it stops the step under way — each step runs in a process
+ * group of its own, so the services a suite started go with it — then the stack parts it started,
+ * prints the summary so far and exits 130.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  down,
-  endpoints,
-  ensureChromium,
-  ensureSchemathesis,
-  loadStackConfig,
-  status,
-  up,
-  type PartName,
-} from '@acme/stack';
+import { setTimeout as delay } from 'node:timers/promises';
+import closeWithGrace from 'close-with-grace';
+import { endpoints, ensureChromium, ensureSchemathesis, loadStackConfig, StackLease } from '@acme/stack';
 import { stackFromEnvironment } from '@acme/testing';
+import { quietTurbo } from './build.js';
 
 interface StepResult {
   name: string;
@@ -29,22 +27,16 @@ interface StepResult {
 
 const config = loadStackConfig(process.env);
 const results: StepResult[] = [];
+const lease = new StackLease(config);
 let child: ChildProcess | undefined;
-let startedHere: PartName[] = [];
+let interrupted = false;
 
 async function main(): Promise<number> {
   const external = stackFromEnvironment() !== undefined;
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...quietTurbo };
   if (!external) {
-    const before = new Set((await status(config)).filter((p) => p.state !== 'stopped').map((p) => p.name));
     const ok = await step('stack up', async () => {
-      try {
-        await up(config, { renderer: process.stdout.isTTY ? 'default' : 'simple' });
-      } finally {
-        startedHere = (await status(config))
-          .filter((p) => p.state !== 'stopped' && !before.has(p.name))
-          .map((p) => p.name);
-      }
+      await lease.up({ renderer: process.stdout.isTTY ? 'default' : 'simple' });
       return { passed: 1, failed: 0 };
     });
     if (!ok) return finish();
@@ -70,6 +62,11 @@ async function main(): Promise<number> {
     await ensureSchemathesis();
     return { passed: 1, failed: 0 };
   });
+  // README command 1 from a fresh clone of HEAD, on this run's stack (test-e2e/front-door).
+  if (!external)
+    await step('front door', () =>
+      jest(env, { name: 'front-door', args: ['-c', 'test-e2e/front-door/jest.config.js', '--runInBand'] }),
+    );
   await step('jest (unit, integration, e2e)', () => jest(env));
   // Alone and in band, after everything else: the fault scenarios restart Kafka and Postgres.
   await step('faults', () =>
@@ -84,6 +81,7 @@ async function step(
   name: string,
   work: () => Promise<{ passed: number; failed: number; note?: string }>,
 ): Promise<boolean> {
+  if (interrupted) return false;
   banner(name);
   const started = Date.now();
   let result: Omit<StepResult, 'name' | 'seconds'>;
@@ -97,13 +95,14 @@ async function step(
   return result.failed === 0;
 }
 
+/** A step's command, in a process group of its own (see `stopStep`). */
 function command(
   cmd: string,
   args: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ passed: number; failed: number }> {
   return new Promise((resolve, reject) => {
-    child = spawn(cmd, args, { stdio: 'inherit', env });
+    child = spawn(cmd, args, { stdio: 'inherit', env, detached: true });
     child.once('error', reject);
     child.once('close', (code) => {
       child = undefined;
@@ -165,31 +164,63 @@ async function finish(): Promise<number> {
 }
 
 async function stopWhatWeStarted(): Promise<void> {
-  if (startedHere.length === 0) return;
+  if (lease.parts.length === 0) return;
   if (process.env.KEEP_STACK === '1') {
-    console.log(`\nKEEP_STACK=1: leaving ${startedHere.join(', ')} running (pnpm stack down stops them)`);
+    console.log(`\nKEEP_STACK=1: leaving ${lease.parts.join(', ')} running (pnpm stack down stops them)`);
     return;
   }
-  banner(`stack down (${startedHere.join(', ')})`);
-  const parts = startedHere;
-  startedHere = [];
-  await down(config, { only: parts });
+  banner(`stack down (${lease.parts.join(', ')})`);
+  await lease.release();
+}
+
+/** SIGTERM to the step's whole process group (jest, its workers, the services they started); SIGKILL after 20 s. */
+async function stopStep(): Promise<void> {
+  const running = child;
+  if (running?.pid === undefined || running.exitCode !== null || running.signalCode !== null) return;
+  const gone = new Promise((resolve) => running.once('close', resolve));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-(running.pid ?? 0), signal);
+    } catch {
+      // already gone
+    }
+  };
+  signalGroup('SIGTERM');
+  const stopped = await Promise.race([gone.then(() => true), delay(20_000, false)]);
+  if (!stopped) signalGroup('SIGKILL');
+  await gone;
 }
 
 function banner(title: string): void {
   console.log(`\n━━ ${title} ${'━'.repeat(Math.max(0, 70 - title.length))}`);
 }
 
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
+closeWithGrace(
+  {
+    delay: 120_000,
+    skip: ['beforeExit'],
+    onSecondSignal: (signal) => {
+      console.error(`\n${signal} again: leaving at once; \`pnpm stack down\` stops the stack`);
+    },
+  },
+  async ({ signal, err }) => {
     interrupted = true;
-    console.error(`\n${signal}: stopping tests and the stack parts started here`);
-    child?.kill('SIGTERM');
-    void stopWhatWeStarted().finally(() => process.exit(130));
-  });
-}
+    if (err) console.error(err);
+    else
+      console.error(
+        `\n${signal ?? 'interrupted'}: stopping the step under way and the stack parts started here`,
+      );
+    await stopStep();
+    results.push({
+      name: signal ? `interrupted (${signal})` : 'runner error',
+      passed: 0,
+      failed: 1,
+      seconds: 0,
+    });
+    await finish();
+    process.exit(signal ? 130 : 1);
+  },
+);
 
 main().then(
   (code) => process.exit(code),

@@ -55,6 +55,13 @@ export interface StartServiceOptions {
   readyTimeoutMs?: number;
   /** Flags for node itself (`--cpu-prof`, which NODE_OPTIONS refuses). */
   nodeArgs?: readonly string[];
+  /**
+   * Run it in a process group of its own, so that a terminal's Ctrl-C (SIGINT to the foreground
+   * group) reaches only its owner, which stops it in its own time (the demo drains first).
+   */
+  ownProcessGroup?: boolean;
+  /** Aborting a start that has not finished stops the process and rejects. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -86,6 +93,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
       {
         env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: options.ownProcessGroup ?? false,
       },
     );
     proc.stdout.pipe(log, { end: false });
@@ -115,17 +123,38 @@ export async function startService(options: StartServiceOptions): Promise<Servic
       },
     );
     died.catch(() => undefined); // settled by the race below; not an unhandled rejection later
-    await Promise.race([ready, died]).catch((error: unknown) => {
-      throw new StartError(
-        `${error instanceof Error ? error.message : String(error)}\n--- ${logFile}\n${tail()}`,
-      );
+    const { signal } = options;
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal?.aborted) reject(new StartError(`${name}: start abandoned`));
+      signal?.addEventListener('abort', () => {
+        reject(new StartError(`${name}: start abandoned`));
+      });
     });
+    aborted.catch(() => undefined);
+    try {
+      await Promise.race([ready, died, aborted]);
+    } catch (error) {
+      // Not ready in time, or abandoned: the process may still run, and nobody else will stop it.
+      await stop();
+      throw error instanceof StartError && signal?.aborted
+        ? error
+        : new StartError(
+            `${error instanceof Error ? error.message : String(error)}\n--- ${logFile}\n${tail()}`,
+          );
+    }
   };
 
   const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
     const running = child?.exitCode === null && child.signalCode === null;
     if (running) child?.kill(signal);
     return exited;
+  };
+
+  const stop = async (graceMs = 20_000) => {
+    const done = kill('SIGTERM');
+    const timer = setTimeout(() => void kill('SIGKILL'), graceMs);
+    await done;
+    clearTimeout(timer);
   };
 
   await launch();
@@ -139,12 +168,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     },
     kill,
     restart: launch,
-    stop: async (graceMs = 20_000) => {
-      const done = kill('SIGTERM');
-      const timer = setTimeout(() => void kill('SIGKILL'), graceMs);
-      await done;
-      clearTimeout(timer);
-    },
+    stop,
     tail,
   };
 }

@@ -34,6 +34,10 @@ export interface SystemOptions {
   logLevel?: string;
   /** Flags for node itself, per service (e.g. `--cpu-prof` to profile one). */
   nodeArgs?: Partial<Record<ServiceName, string[]>>;
+  /** Each service in a process group of its own (see `StartServiceOptions.ownProcessGroup`). */
+  ownProcessGroups?: boolean;
+  /** Aborting stops the services already started and those still starting, and rejects. */
+  signal?: AbortSignal;
 }
 
 export interface System {
@@ -86,6 +90,8 @@ export async function startSystem(options: SystemOptions): Promise<System> {
         port: ports[name],
         logDir: options.logDir,
         ...(options.nodeArgs?.[name] ? { nodeArgs: options.nodeArgs[name] } : {}),
+        ...(options.ownProcessGroups ? { ownProcessGroup: true } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
         env: {
           ...shared,
           DATABASE_NAME: databases[name],

@@ -6,6 +6,8 @@ export type { PartName } from './parts/part.js';
 export { createParts, down, partNames, reset, StackUpError, status, stopPlan, up } from './stack.js';
 export type { PartStatus, Renderer, UpOutcome } from './stack.js';
 export { repoRoot } from './paths.js';
+export { StackLease } from './lease.js';
+export { portFree, portHolder } from './proc.js';
 export { chromiumPath, ensureChromium } from './browser.js';
 export { ensureSchemathesis, schemathesisVersion } from './schemathesis.js';
 export {

@@ -15,6 +15,8 @@
  */
 import { MultiBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
+import { loadStackConfig, StackLease } from '@acme/stack';
+import closeWithGrace from 'close-with-grace';
 import { provideStack, releaseStack, type TestStack } from './stack-provider.js';
 
 export interface BenchCase {
@@ -158,7 +160,8 @@ export interface Benchmark {
 
 /**
  * The command line behind `pnpm bench` (root and per package): `<name> [--rounds N]`, `--list`.
- * Gets the real stack as the test suites do (`provideStack`); a native stack keeps running.
+ * Gets the real stack as the test suites do (`provideStack`); the native stack parts it started are
+ * stopped at the end, also after a failure or Ctrl-C.
  *
  * @example
  *   // packages/outbox/bench/main.ts
@@ -179,9 +182,25 @@ export async function benchMain(benchmarks: Record<string, Benchmark>, argv = pr
       }
       const benchmark = benchmarks[name];
       if (!benchmark) throw new Error(`unknown benchmark "${name}"; try --list`);
-      const stack = await provideStack({ renderer: process.stdout.isTTY ? 'default' : 'simple' });
-      const prepared = await benchmark.prepare(stack);
+      // The stack parts started here are stopped at the end, also after a failure or Ctrl-C.
+      const lease = new StackLease(loadStackConfig(process.env));
+      let prepared: Awaited<ReturnType<Benchmark['prepare']>> | undefined;
+      const close = async () => {
+        await prepared?.close();
+        prepared = undefined;
+        await releaseStack();
+        await lease.release();
+      };
+      const interrupt = closeWithGrace({ delay: 60_000, skip: ['beforeExit'] }, async ({ signal, err }) => {
+        process.stderr.write(
+          `\n${signal ?? err?.message ?? 'stopping'}: stopping the benchmark and the stack parts it started\n`,
+        );
+        await close();
+        process.exit(1);
+      });
       try {
+        const stack = await provideStack({ renderer: process.stdout.isTTY ? 'default' : 'simple', lease });
+        prepared = await benchmark.prepare(stack);
         log(
           `\n${name}: ${options.rounds} rounds of ${prepared.cases.length} cases (${new Date().toISOString()})`,
         );
@@ -195,8 +214,8 @@ export async function benchMain(benchmarks: Record<string, Benchmark>, argv = pr
         });
         log(`\n${formatReport(results)}`);
       } finally {
-        await prepared.close();
-        await releaseStack();
+        interrupt.uninstall();
+        await close();
       }
     });
   try {

@@ -6,6 +6,7 @@ export { eventually, withDeadline, type EventuallyOptions } from './wait.js';
 export {
   databaseUrl,
   dockerEngineAnswers,
+  nativeStack,
   provideStack,
   releaseStack,
   stackEnvironment,

@@ -12,6 +12,7 @@ import {
   repoRoot,
   up,
   type Renderer,
+  type StackLease,
   type StackConfig,
   type StackEndpoints,
 } from '@acme/stack';
@@ -117,13 +118,24 @@ let stopContainers: (() => Promise<void>) | undefined;
 export async function startNativeStack(
   config: StackConfig = loadStackConfig(process.env),
   renderer: Renderer = 'simple',
+  lease?: StackLease,
 ): Promise<TestStack> {
-  await up(config, { renderer });
+  await (lease ? lease.up({ renderer }) : up(config, { renderer }));
+  return nativeStack(config);
+}
+
+/** The native stack's endpoints (whether it runs or not). */
+export function nativeStack(config: StackConfig = loadStackConfig(process.env)): TestStack {
   return fromEndpoints('native', endpoints(config));
 }
 
-/** Start (or find) the stack; the result is also what `stackEnvironment` exports to workers. */
-export async function provideStack(options: { renderer?: Renderer } = {}): Promise<TestStack> {
+/**
+ * Start (or find) the stack; the result is also what `stackEnvironment` exports to workers. With a
+ * `lease`, the native parts started here are the lease's to stop; without, they keep running.
+ */
+export async function provideStack(
+  options: { renderer?: Renderer; lease?: StackLease } = {},
+): Promise<TestStack> {
   const fromEnv = stackFromEnvironment();
   if (fromEnv) return fromEnv;
   const config = loadStackConfig(process.env);
@@ -142,7 +154,7 @@ export async function provideStack(options: { renderer?: Renderer } = {}): Promi
       SCHEMA_REGISTRY_URL: `http://127.0.0.1:${config.SCHEMA_REGISTRY_PORT}`,
     });
   }
-  return startNativeStack(config, options.renderer);
+  return startNativeStack(config, options.renderer, options.lease);
 }
 
 /** Stop what `provideStack` started through Testcontainers (the native stack is left to its owner). */

@@ -1,0 +1,142 @@
+/**
+ * What the front-door check needs to run a README command as a person at a terminal would: a
+ * fresh clone, the command in a process group of its own (the terminal's foreground group, to
+ * which Ctrl-C sends SIGINT), its output, and the processes it started.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually } from '@acme/testing';
+
+/** `git clone` of HEAD into a new temporary folder: no node_modules, no generated files, no dist. */
+export function freshClone(repo: string): { dir: string; remove(): void } {
+  const parent = mkdtempSync(join(tmpdir(), 'acme-front-door-'));
+  const dir = join(parent, 'acme-orders');
+  const cloned = spawnSync('git', ['clone', '--quiet', '--no-hardlinks', repo, dir], { encoding: 'utf8' });
+  if (cloned.status !== 0) throw new Error(`git clone failed: ${cloned.stderr}`);
+  return {
+    dir,
+    remove: () => {
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The first command of the README's quick start block, as written there. */
+export function quickStartCommands(readme: string): string[] {
+  const section = /## Quick start\s+```sh\n([\s\S]*?)```/.exec(readme);
+  if (!section?.[1]) throw new Error('README has no "## Quick start" sh block');
+  return section[1]
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !line.startsWith('#'));
+}
+
+export interface RunningCommand {
+  readonly pid: number;
+  /** Everything it printed so far, stdout and stderr interleaved. */
+  output(): string;
+  /** Resolves with the first match of `pattern` in the output; rejects at the deadline or if it exits first. */
+  waitFor(pattern: RegExp, timeoutMs: number, what: string): Promise<RegExpExecArray>;
+  /** Its exit: code, or the signal that ended it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Send a signal to its whole process group, as a terminal does. */
+  signalGroup(signal: NodeJS.Signals): void;
+}
+
+/** Run `commandLine` through sh in `cwd`, its own process group leader. */
+export function runCommand(commandLine: string, cwd: string, env: NodeJS.ProcessEnv): RunningCommand {
+  const child: ChildProcess = spawn('sh', ['-c', commandLine], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${commandLine}`);
+  const pid = child.pid;
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  let done = false;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => {
+      done = true;
+      resolve({ code, signal });
+    });
+  });
+  return {
+    pid,
+    output: () => text,
+    exited,
+    waitFor: (pattern, timeoutMs, what) =>
+      eventually(
+        () => {
+          const match = pattern.exec(text);
+          if (match) return Promise.resolve(match);
+          if (done) throw new Error(`exited before ${what}:\n${tailOf(text)}`);
+          return Promise.resolve(undefined);
+        },
+        { timeoutMs, intervalMs: 250, description: what },
+      ).catch((error: unknown) => {
+        throw new Error(
+          `${error instanceof Error ? error.message : String(error)}\n--- output:\n${tailOf(text)}`,
+        );
+      }),
+    signalGroup: (signal) => {
+      process.kill(-pid, signal);
+    },
+  };
+}
+
+export function tailOf(text: string, lines = 40): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  command: string;
+}
+
+/** Every live process below `root` (its children, theirs, …), from /proc. */
+export function descendants(root: number): ProcessInfo[] {
+  const all = processes();
+  const found: ProcessInfo[] = [];
+  const frontier = [root];
+  while (frontier.length > 0) {
+    const parent = frontier.pop();
+    for (const p of all)
+      if (p.ppid === parent) {
+        found.push(p);
+        frontier.push(p.pid);
+      }
+  }
+  return found;
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const state = /\)\s+(\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+    return state !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function processes(): ProcessInfo[] {
+  const list: ProcessInfo[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(/\)\s+\S\s+(\d+)/.exec(stat)?.[1]);
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      list.push({ pid: Number(entry), ppid, command });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return list;
+}

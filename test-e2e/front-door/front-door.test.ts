@@ -1,0 +1,151 @@
+/**
+ * The front door: README command 1, exactly as the README writes it, from a fresh clone of HEAD —
+ * no node_modules, no generated sources, no dist — as a person at a terminal runs it, then Ctrl-C.
+ *
+ * It runs on the test run's own stack (the clone's STACK_DIR is this checkout's, so nothing is
+ * downloaded twice) and shares turbo's cache (outputs are keyed by their inputs, so a hit is what
+ * a build would have made). To see the demo stop what it started and only that, one stack part
+ * (Jaeger) is stopped first: the demo must start it, and stop it again, and leave the rest alone.
+ */
+import { createServer, type Server } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { down, loadStackConfig, repoRoot, status, up, type PartName } from '@acme/stack';
+import { eventually, withDeadline } from '@acme/testing';
+import {
+  alive,
+  descendants,
+  freshClone,
+  quickStartCommands,
+  runCommand,
+  tailOf,
+  type ProcessInfo,
+} from './command.js';
+
+const config = loadStackConfig(process.env);
+const root = repoRoot();
+const [demoCommand] = quickStartCommands(readFileSync(join(root, 'README.md'), 'utf8'));
+// Short deadlines so every order reaches its outcome soon after the traffic stops.
+const demoArgs = '--rate 4 --deadline 4000 --mix ok=70,decline=10,async=10,timeout=10';
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  STACK_DIR: config.stackDir,
+  TURBO_CACHE_DIR: join(root, '.turbo', 'cache'),
+  NO_COLOR: '1',
+};
+let clone: ReturnType<typeof freshClone>;
+
+async function partPids(): Promise<Map<PartName, number | undefined>> {
+  return new Map((await status(config)).map((p) => [p.name, p.state === 'running' ? p.pid : undefined]));
+}
+
+function listen(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      resolve(server);
+    });
+  });
+}
+
+beforeAll(() => {
+  if (!demoCommand) throw new Error('README quick start has no command');
+  clone = freshClone(root);
+});
+
+afterAll(async () => {
+  // Leave the stack as the run had it.
+  await up(config, { renderer: 'silent' });
+  clone.remove();
+});
+
+describe('README command 1 from a fresh clone', () => {
+  it('brings the system up, confirms orders, serves the dashboard, and Ctrl-C stops everything it started', async () => {
+    await down(config, { only: ['jaeger'] });
+    const before = await partPids();
+    expect(before.get('jaeger')).toBeUndefined();
+
+    const demo = runCommand(`${demoCommand} ${demoArgs}`, clone.dir, env);
+    try {
+      await demo.waitFor(/The system is up:/, 240_000, 'the URLs');
+      const dashboard = (await demo.waitFor(/Dashboard\s+(\S+)/, 5_000, 'the dashboard URL'))[1] ?? '';
+      for (const name of ['order', 'inventory', 'payment', 'notification', 'analytics'])
+        expect(demo.output()).toMatch(new RegExp(`${name}\\s+http://127\\.0\\.0\\.1:\\d+\\s+API docs`));
+      await demo.waitFor(/confirmed ([5-9]|\d\d+)\b/, 90_000, 'five orders confirmed');
+      const page = await fetch(dashboard);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<html');
+
+      // What the demo started: its own processes (the five services among them) and Jaeger.
+      const started: ProcessInfo[] = descendants(demo.pid);
+      const services = started.filter((p) => /apps\/\w+\/dist\/main\.js/.test(p.command));
+      expect(services).toHaveLength(5);
+      const jaeger = (await partPids()).get('jaeger');
+      expect(jaeger).toBeDefined();
+
+      demo.signalGroup('SIGINT');
+      await withDeadline(demo.exited, 90_000, 'the demo to exit after Ctrl-C');
+      const summary = /placed (\d+), confirmed (\d+), .*open (\d+);/.exec(demo.output());
+      expect(summary).not.toBeNull();
+      expect(Number(summary?.[2])).toBeGreaterThanOrEqual(5);
+      expect(Number(summary?.[3])).toBe(0);
+      expect(demo.output()).toContain('stopping the stack parts started here (jaeger)');
+
+      await eventually(
+        () =>
+          Promise.resolve(
+            [...started.map((p) => p.pid), jaeger ?? 0].every((pid) => !alive(pid)) || undefined,
+          ),
+        { timeoutMs: 10_000, description: 'every process the demo started to be gone' },
+      ).catch(() => {
+        const left = started.filter((p) => alive(p.pid)).map((p) => `${p.pid} ${p.command}`);
+        throw new Error(
+          `left running after Ctrl-C:\n${left.join('\n')}${jaeger && alive(jaeger) ? `\njaeger ${jaeger}` : ''}`,
+        );
+      });
+      const after = await partPids();
+      for (const part of ['postgres', 'kafka', 'registry', 'prometheus'] as const) {
+        expect(after.get(part)).toBe(before.get(part));
+      }
+      expect(after.get('jaeger')).toBeUndefined();
+    } finally {
+      if (alive(demo.pid)) demo.signalGroup('SIGKILL');
+      process.stderr.write(`--- demo output (last lines)\n${tailOf(demo.output(), 25)}\n`);
+    }
+  }, 420_000);
+
+  it('refuses a port that is taken, saying which and by whom, and starts nothing', async () => {
+    await up(config, { renderer: 'silent' });
+    const before = await partPids();
+    const squatter = await listen(3003);
+    try {
+      const demo = runCommand(`${demoCommand} ${demoArgs}`, clone.dir, env);
+      const { code } = await demo.exited;
+      expect(code).not.toBe(0);
+      expect(demo.output()).toMatch(/port 3003 \(payment\) is already in use by pid \d+ \(node\)/);
+      expect(demo.output()).not.toContain('starting order');
+      expect(await partPids()).toEqual(before);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  }, 120_000);
+
+  it('after a stack part fails to start, stops the parts it did start and says what failed', async () => {
+    await down(config, { only: ['jaeger', 'prometheus'] });
+    const before = await partPids();
+    const squatter = await listen(config.PROMETHEUS_PORT);
+    try {
+      const demo = runCommand(`${demoCommand} ${demoArgs}`, clone.dir, env);
+      const { code } = await demo.exited;
+      expect(code).toBe(1);
+      expect(demo.output()).toMatch(
+        new RegExp(`prometheus: port ${config.PROMETHEUS_PORT} \\([^)]+\\) is already in use by pid \\d+`),
+      );
+      expect(demo.output()).toContain('stopping the stack parts started here (jaeger)');
+      expect(await partPids()).toEqual(before);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  }, 180_000);
+});
