@@ -189,9 +189,8 @@ const load = (scenario: Scenario, extra: { rate?: number; untilReleased?: boolea
 describe(`fault suite (${profile.name} profile)`, () => {
   it('SIGKILL each service in turn (and the relay inside it, mid-batch), then restart it', async () => {
     const scenario = await begin('kill');
-    // Payment first: its provider simulator keeps charges in memory, so a charge made before a
-    // payment restart cannot be refunded after it; killed first, few charges predate it, and with the
-    // order service killed last, none of those is cancelled later (see README, fault suite).
+    // Each service in turn. The order no longer matters for refunds: the provider simulator keeps
+    // its charges in Postgres, so a charge made before a payment restart is refunded after it.
     const order: ServiceName[] = ['payment', 'analytics', 'notification', 'inventory', 'order'];
     const victims = Array.from({ length: profile.killRounds }, () => order).flat();
     const orders = load(scenario, { rate: profile.killRate, untilReleased: true });

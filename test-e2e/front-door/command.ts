@@ -9,12 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '@acme/testing';
 
-/** `git clone` of HEAD into a new temporary folder: no node_modules, no generated files, no dist. */
-export function freshClone(repo: string): { dir: string; remove(): void } {
+/**
+ * `git clone` of HEAD (or of `ref`) into a new temporary folder: no node_modules, no generated
+ * files, no dist.
+ */
+export function freshClone(repo: string, ref?: string): { dir: string; remove(): void } {
   const parent = mkdtempSync(join(tmpdir(), 'acme-front-door-'));
   const dir = join(parent, 'acme-orders');
-  const cloned = spawnSync('git', ['clone', '--quiet', '--no-hardlinks', repo, dir], { encoding: 'utf8' });
-  if (cloned.status !== 0) throw new Error(`git clone failed: ${cloned.stderr}`);
+  const git = (args: string[], cwd?: string) => {
+    const run = spawnSync('git', args, { encoding: 'utf8', ...(cwd ? { cwd } : {}) });
+    if (run.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${run.stderr}`);
+  };
+  git(['clone', '--quiet', '--no-hardlinks', repo, dir]);
+  if (ref) git(['checkout', '--quiet', '--detach', ref], dir);
   return {
     dir,
     remove: () => {
@@ -97,6 +104,11 @@ export interface ProcessInfo {
   pid: number;
   ppid: number;
   command: string;
+}
+
+/** Every live process whose command line names a path under `dir` (a service of the clone, its turbo, …). */
+export function processesUnder(dir: string): ProcessInfo[] {
+  return processes().filter((p) => p.pid !== process.pid && p.command.includes(dir));
 }
 
 /** Every live process below `root` (its children, theirs, …), from /proc. */

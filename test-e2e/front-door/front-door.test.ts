@@ -16,6 +16,7 @@ import {
   alive,
   descendants,
   freshClone,
+  processesUnder,
   quickStartCommands,
   runCommand,
   tailOf,
@@ -51,8 +52,26 @@ function listen(port: number): Promise<Server> {
 
 beforeAll(() => {
   if (!demoCommand) throw new Error('README quick start has no command');
-  clone = freshClone(root);
+  // FRONT_DOOR_REF checks another commit (e.g. one from before a fix, to see the check fail).
+  clone = freshClone(root, process.env.FRONT_DOOR_REF);
 });
+
+/** Nothing the clone started may be left: no process runs a file of the clone, and `extra` are gone. */
+async function nothingLeft(extra: readonly number[] = []): Promise<void> {
+  await eventually(
+    () =>
+      Promise.resolve(
+        processesUnder(clone.dir).length === 0 && extra.every((pid) => !alive(pid)) ? true : undefined,
+      ),
+    { timeoutMs: 10_000, description: 'every process the demo started to be gone' },
+  ).catch(() => {
+    const left = [
+      ...processesUnder(clone.dir),
+      ...extra.filter(alive).map((pid) => ({ pid, command: '(started by the demo)' })),
+    ];
+    throw new Error(`left running:\n${left.map((p) => `${p.pid} ${p.command}`).join('\n')}`);
+  });
+}
 
 afterAll(async () => {
   // Leave the stack as the run had it.
@@ -114,6 +133,26 @@ describe('README command 1 from a fresh clone', () => {
       process.stderr.write(`--- demo output (last lines)\n${tailOf(demo.output(), 25)}\n`);
     }
   }, 420_000);
+
+  it('SIGTERM to the demo alone, while the services start, stops them and the stack part it started', async () => {
+    await down(config, { only: ['jaeger'] });
+    const before = await partPids();
+    const demo = runCommand(`${demoCommand} ${demoArgs}`, clone.dir, env);
+    try {
+      await demo.waitFor(/▸ starting order/, 180_000, 'the services starting');
+      // The demo's own node process, not its group: no service hears of it but through the demo.
+      const node = descendants(demo.pid).find((p) => p.command.includes('runner/demo.ts'));
+      expect(node).toBeDefined();
+      process.kill(node?.pid ?? 0, 'SIGTERM');
+      await withDeadline(demo.exited, 90_000, 'the demo to exit after SIGTERM');
+      expect(demo.output()).toContain('SIGTERM: stopping everything this command started');
+      expect(demo.output()).toContain('stopping the stack parts started here (jaeger)');
+      await nothingLeft();
+      expect(await partPids()).toEqual(before);
+    } finally {
+      if (alive(demo.pid)) demo.signalGroup('SIGKILL');
+    }
+  }, 300_000);
 
   it('refuses a port that is taken, saying which and by whom, and starts nothing', async () => {
     await up(config, { renderer: 'silent' });

@@ -34,10 +34,16 @@ export class DemoSession {
   private traffic: Traffic | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopping: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
 
   constructor(private readonly options: DemoOptions) {}
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting ??= this.bringUp();
+    return this.starting;
+  }
+
+  private async bringUp(): Promise<void> {
     const { stack, ports, signal } = this.options;
     this.smtp = await startSmtpSink({ port: this.options.smtpPort });
     step(`SMTP sink listening on ${this.smtp.url}`);
@@ -96,6 +102,8 @@ export class DemoSession {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // A start under way is abandoned (the signal is aborted by now): let it put down what it began.
+      await this.starting?.catch(() => undefined);
       for (const timer of this.timers) clearInterval(timer);
       const traffic = this.traffic;
       if (traffic) {

@@ -164,12 +164,13 @@ async function finish(): Promise<number> {
 }
 
 async function stopWhatWeStarted(): Promise<void> {
-  if (lease.parts.length === 0) return;
+  const parts = await lease.settled();
+  if (parts.length === 0) return;
   if (process.env.KEEP_STACK === '1') {
-    console.log(`\nKEEP_STACK=1: leaving ${lease.parts.join(', ')} running (pnpm stack down stops them)`);
+    console.log(`\nKEEP_STACK=1: leaving ${parts.join(', ')} running (pnpm stack down stops them)`);
     return;
   }
-  banner(`stack down (${lease.parts.join(', ')})`);
+  banner(`stack down (${parts.join(', ')})`);
   await lease.release();
 }
 

@@ -20,9 +20,15 @@ export class StackLease {
 
   constructor(private readonly config: StackConfig) {}
 
-  /** Parts this lease started and will stop. */
+  /** Parts this lease started and will stop (so far: an `up` may still be starting more). */
   get parts(): PartName[] {
     return [...this.started];
+  }
+
+  /** The parts this lease started, once an `up` in flight has settled. */
+  async settled(): Promise<PartName[]> {
+    await this.starting;
+    return this.parts;
   }
 
   /** `up`, remembering every part that was not running before and is now, even when `up` throws. */
@@ -43,8 +49,7 @@ export class StackLease {
 
   /** Stop the parts this lease started (after an `up` in flight has settled); resolves with their names. */
   async release(): Promise<PartName[]> {
-    await this.starting;
-    const parts = this.parts;
+    const parts = await this.settled();
     if (parts.length === 0) return parts;
     this.started.clear();
     await down(this.config, { only: parts });
