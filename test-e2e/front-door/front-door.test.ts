@@ -21,6 +21,7 @@ import {
   runCommand,
   tailOf,
   type ProcessInfo,
+  type RunningCommand,
 } from './command.js';
 
 const config = loadStackConfig(process.env);
@@ -55,6 +56,17 @@ beforeAll(() => {
   // FRONT_DOOR_REF checks another commit (e.g. one from before a fix, to see the check fail).
   clone = freshClone(root, process.env.FRONT_DOOR_REF);
 });
+
+/** After a failed run: nothing of it may disturb the next (the services run in groups of their own). */
+function killLeftovers(demo: RunningCommand): void {
+  if (alive(demo.pid)) demo.signalGroup('SIGKILL');
+  for (const p of processesUnder(clone.dir))
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+}
 
 /** Nothing the clone started may be left: no process runs a file of the clone, and `extra` are gone. */
 async function nothingLeft(extra: readonly number[] = []): Promise<void> {
@@ -129,7 +141,7 @@ describe('README command 1 from a fresh clone', () => {
       }
       expect(after.get('jaeger')).toBeUndefined();
     } finally {
-      if (alive(demo.pid)) demo.signalGroup('SIGKILL');
+      killLeftovers(demo);
       process.stderr.write(`--- demo output (last lines)\n${tailOf(demo.output(), 25)}\n`);
     }
   }, 420_000);
@@ -141,7 +153,8 @@ describe('README command 1 from a fresh clone', () => {
     try {
       await demo.waitFor(/▸ starting order/, 180_000, 'the services starting');
       // The demo's own node process, not its group: no service hears of it but through the demo.
-      const node = descendants(demo.pid).find((p) => p.command.includes('runner/demo.ts'));
+      // (pnpm runs the script through sh, whose command line names the file too.)
+      const node = descendants(demo.pid).find((p) => /^\S*node .*runner\/demo\.ts/.test(p.command));
       expect(node).toBeDefined();
       process.kill(node?.pid ?? 0, 'SIGTERM');
       await withDeadline(demo.exited, 90_000, 'the demo to exit after SIGTERM');
@@ -150,7 +163,7 @@ describe('README command 1 from a fresh clone', () => {
       await nothingLeft();
       expect(await partPids()).toEqual(before);
     } finally {
-      if (alive(demo.pid)) demo.signalGroup('SIGKILL');
+      killLeftovers(demo);
     }
   }, 300_000);
 
