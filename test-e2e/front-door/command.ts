@@ -4,7 +4,7 @@
  * which Ctrl-C sends SIGINT), its output, and the processes it started.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '@acme/testing';
@@ -65,10 +65,8 @@ export function runCommand(commandLine: string, cwd: string, env: NodeJS.Process
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  let done = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('close', (code, signal) => {
-      done = true;
       resolve({ code, signal });
     });
   });
@@ -76,20 +74,30 @@ export function runCommand(commandLine: string, cwd: string, env: NodeJS.Process
     pid,
     output: () => text,
     exited,
-    waitFor: (pattern, timeoutMs, what) =>
-      eventually(
-        () => {
-          const match = pattern.exec(text);
-          if (match) return Promise.resolve(match);
-          if (done) throw new Error(`exited before ${what}:\n${tailOf(text)}`);
-          return Promise.resolve(undefined);
-        },
-        { timeoutMs, intervalMs: 250, description: what },
-      ).catch((error: unknown) => {
+    waitFor: async (pattern, timeoutMs, what) => {
+      const seen = () => pattern.exec(text) ?? undefined;
+      // Settles on the first of: the pattern printed, the command exited (checked once more for the
+      // pattern in its last output), the deadline.
+      const exitedFirst = exited.then(() => {
+        const match = seen();
+        if (match) return match;
+        throw new Error(`exited before ${what}:\n${tailOf(text)}`);
+      });
+      const printed = eventually(() => Promise.resolve(seen()), {
+        timeoutMs,
+        intervalMs: 250,
+        description: what,
+      });
+      exitedFirst.catch(() => undefined);
+      printed.catch(() => undefined);
+      try {
+        return await Promise.race([printed, exitedFirst]);
+      } catch (error) {
         throw new Error(
           `${error instanceof Error ? error.message : String(error)}\n--- output:\n${tailOf(text)}`,
         );
-      }),
+      }
+    },
     signalGroup: (signal) => {
       process.kill(-pid, signal);
     },
@@ -106,9 +114,22 @@ export interface ProcessInfo {
   command: string;
 }
 
-/** Every live process whose command line names a path under `dir` (a service of the clone, its turbo, …). */
+/**
+ * Every live process that runs in `dir` or names a path under it (the clone's pnpm and demo, which
+ * name their files relative to it; its services and turbo, which name them in full).
+ */
 export function processesUnder(dir: string): ProcessInfo[] {
-  return processes().filter((p) => p.pid !== process.pid && p.command.includes(dir));
+  return processes().filter(
+    (p) => p.pid !== process.pid && (p.command.includes(dir) || cwdOf(p.pid).startsWith(dir)),
+  );
+}
+
+function cwdOf(pid: number): string {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return '';
+  }
 }
 
 /** Every live process below `root` (its children, theirs, …), from /proc. */
