@@ -7,7 +7,7 @@
  * a build would have made). To see the demo stop what it started and only that, one stack part
  * (Jaeger) is stopped first: the demo must start it, and stop it again, and leave the rest alone.
  */
-import { createServer, type Server } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { down, loadStackConfig, repoRoot, status, up, type PartName } from '@acme/stack';
@@ -41,12 +41,25 @@ async function partPids(): Promise<Map<PartName, number | undefined>> {
   return new Map((await status(config)).map((p) => [p.name, p.state === 'running' ? p.pid : undefined]));
 }
 
-function listen(port: number): Promise<Server> {
+/** Hold `port` as another program would; `close` also ends connections to it (Prometheus scrapes it). */
+function listen(port: number): Promise<{ close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
-      resolve(server);
+      resolve({
+        close: () =>
+          new Promise((done) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => {
+              done();
+            });
+          }),
+      });
     });
   });
 }
@@ -168,18 +181,18 @@ describe('README command 1 from a fresh clone', () => {
   }, 300_000);
 
   it('refuses a port that is taken, saying which and by whom, and starts nothing', async () => {
-    await up(config, { renderer: 'silent' });
+    await withDeadline(up(config, { renderer: 'silent' }), 60_000, 'the stack to be up again');
     const before = await partPids();
     const squatter = await listen(3003);
     try {
       const demo = runCommand(`${demoCommand} ${demoArgs}`, clone.dir, env);
-      const { code } = await demo.exited;
+      const { code } = await withDeadline(demo.exited, 60_000, `the demo to fail:\n${demo.output()}`);
       expect(code).not.toBe(0);
       expect(demo.output()).toMatch(/port 3003 \(payment\) is already in use by pid \d+ \(node\)/);
       expect(demo.output()).not.toContain('starting order');
       expect(await partPids()).toEqual(before);
     } finally {
-      await new Promise((resolve) => squatter.close(resolve));
+      await squatter.close();
     }
   }, 120_000);
 
@@ -189,7 +202,7 @@ describe('README command 1 from a fresh clone', () => {
     const squatter = await listen(config.PROMETHEUS_PORT);
     try {
       const demo = runCommand(`${demoCommand} ${demoArgs}`, clone.dir, env);
-      const { code } = await demo.exited;
+      const { code } = await withDeadline(demo.exited, 60_000, `the demo to fail:\n${demo.output()}`);
       expect(code).toBe(1);
       expect(demo.output()).toMatch(
         new RegExp(`prometheus: port ${config.PROMETHEUS_PORT} \\([^)]+\\) is already in use by pid \\d+`),
@@ -197,7 +210,7 @@ describe('README command 1 from a fresh clone', () => {
       expect(demo.output()).toContain('stopping the stack parts started here (jaeger)');
       expect(await partPids()).toEqual(before);
     } finally {
-      await new Promise((resolve) => squatter.close(resolve));
+      await squatter.close();
     }
   }, 180_000);
 });
