@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually } from '@acme/testing';
+import { eventually, withDeadline } from '@acme/testing';
 
 /**
  * `git clone` of HEAD (or of `ref`) into a new temporary folder: no node_modules, no generated
@@ -46,10 +46,15 @@ export interface RunningCommand {
   output(): string;
   /** Resolves with the first match of `pattern` in the output; rejects at the deadline or if it exits first. */
   waitFor(pattern: RegExp, timeoutMs: number, what: string): Promise<RegExpExecArray>;
-  /** Its exit: code, or the signal that ended it. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Its exit (code, or the signal that ended it); rejects at the deadline, showing the output up to then. */
+  exit(timeoutMs: number, what: string): Promise<Exit>;
   /** Send a signal to its whole process group, as a terminal does. */
   signalGroup(signal: NodeJS.Signals): void;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 /** Run `commandLine` through sh in `cwd`, its own process group leader. */
@@ -65,39 +70,33 @@ export function runCommand(commandLine: string, cwd: string, env: NodeJS.Process
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+  let closed = false;
+  const exited = new Promise<Exit>((resolve) => {
     child.once('close', (code, signal) => {
+      closed = true;
       resolve({ code, signal });
     });
   });
+  const withOutput = (error: unknown) =>
+    new Error(`${error instanceof Error ? error.message : String(error)}\n--- output:\n${tailOf(text)}`);
   return {
     pid,
     output: () => text,
-    exited,
     waitFor: async (pattern, timeoutMs, what) => {
-      const seen = () => pattern.exec(text) ?? undefined;
-      // Settles on the first of: the pattern printed, the command exited (checked once more for the
-      // pattern in its last output), the deadline.
-      const exitedFirst = exited.then(() => {
-        const match = seen();
-        if (match) return match;
-        throw new Error(`exited before ${what}:\n${tailOf(text)}`);
+      // The output is looked at once more after the exit: the pattern may be in its last lines.
+      const found = await eventually(
+        () => Promise.resolve(pattern.exec(text) ?? (closed ? ('exited' as const) : undefined)),
+        { timeoutMs, intervalMs: 250, description: what },
+      ).catch((error: unknown) => {
+        throw withOutput(error);
       });
-      const printed = eventually(() => Promise.resolve(seen()), {
-        timeoutMs,
-        intervalMs: 250,
-        description: what,
-      });
-      exitedFirst.catch(() => undefined);
-      printed.catch(() => undefined);
-      try {
-        return await Promise.race([printed, exitedFirst]);
-      } catch (error) {
-        throw new Error(
-          `${error instanceof Error ? error.message : String(error)}\n--- output:\n${tailOf(text)}`,
-        );
-      }
+      if (found === 'exited') throw withOutput(new Error(`exited before ${what}`));
+      return found;
     },
+    exit: (timeoutMs, what) =>
+      withDeadline(exited, timeoutMs, what).catch((error: unknown) => {
+        throw withOutput(error);
+      }),
     signalGroup: (signal) => {
       process.kill(-pid, signal);
     },

@@ -129,7 +129,7 @@ describe('README command 1 from a fresh clone', () => {
       expect(jaeger).toBeDefined();
 
       demo.signalGroup('SIGINT');
-      await withDeadline(demo.exited, 90_000, 'the demo to exit after Ctrl-C');
+      await demo.exit(90_000, 'the demo to exit after Ctrl-C');
       // First what matters most: nothing it started is left, and nothing else was touched.
       await nothingLeft([...started.map((p) => p.pid), jaeger ?? 0]);
       const after = await partPids();
@@ -159,7 +159,7 @@ describe('README command 1 from a fresh clone', () => {
       const node = descendants(demo.pid).find((p) => /^\S*node .*runner\/demo\.ts/.test(p.command));
       expect(node).toBeDefined();
       process.kill(node?.pid ?? 0, 'SIGTERM');
-      await withDeadline(demo.exited, 90_000, 'the demo to exit after SIGTERM');
+      await demo.exit(90_000, 'the demo to exit after SIGTERM');
       expect(demo.output()).toContain('SIGTERM: stopping everything this command started');
       expect(demo.output()).toContain('stopping the stack parts started here (jaeger)');
       await nothingLeft();
@@ -175,7 +175,7 @@ describe('README command 1 from a fresh clone', () => {
     const squatter = await listen(3003);
     try {
       const demo = runCommand(`${demoCommand} ${demoArgs}`, clone.dir, env);
-      const { code } = await withDeadline(demo.exited, 60_000, `the demo to fail:\n${demo.output()}`);
+      const { code } = await demo.exit(60_000, 'the demo to fail');
       expect(code).not.toBe(0);
       expect(demo.output()).toMatch(/port 3003 \(payment\) is already in use by pid \d+ \(node\)/);
       expect(demo.output()).not.toContain('starting order');
@@ -191,7 +191,7 @@ describe('README command 1 from a fresh clone', () => {
     const squatter = await listen(config.PROMETHEUS_PORT);
     try {
       const demo = runCommand(`${demoCommand} ${demoArgs}`, clone.dir, env);
-      const { code } = await withDeadline(demo.exited, 60_000, `the demo to fail:\n${demo.output()}`);
+      const { code } = await demo.exit(60_000, 'the demo to fail');
       expect(code).toBe(1);
       expect(demo.output()).toMatch(
         new RegExp(`prometheus: port ${config.PROMETHEUS_PORT} \\([^)]+\\) is already in use by pid \\d+`),
