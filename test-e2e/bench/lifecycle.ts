@@ -10,12 +10,13 @@
  * - baseline: single-row pg insert transactions from 8 clients, the fsync-bound commit rate every
  *   step of the flow pays for (each order commits ~10 transactions across the services).
  */
-import type { BenchCase, Benchmark } from '@acme/testing/bench';
+import type { BenchCase, Benchmark, BenchRunOptions } from '@acme/testing/bench';
 import { databaseUrl, type TestStack } from '@acme/testing';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { serviceNames } from '../system/system.js';
 import { p50p99 } from '../system/traffic.js';
+import { cpuBetween, formatCpuPer, sampleCpu } from './cpu.js';
 import { orderFlow } from './order-flow.js';
 
 const orders = Number(process.env.BENCH_ORDERS ?? 2_000);
@@ -25,8 +26,8 @@ const steadySeconds = Number(process.env.BENCH_SECONDS ?? 20);
 export const lifecycleBenchmark: Benchmark = {
   description:
     'orders/s end to end (4 services as processes) and placed→confirmed latency at 100/s, with per-hop times',
-  async prepare(stack: TestStack) {
-    const flow = await orderFlow(stack);
+  async prepare(stack: TestStack, options: BenchRunOptions) {
+    const flow = await orderFlow(stack, options.profileDir ? { profileDir: options.profileDir } : {});
     const { world } = flow;
 
     const pool = new pg.Pool({ connectionString: databaseUrl(stack, 'orders'), max: 8 });
@@ -75,7 +76,9 @@ export const lifecycleBenchmark: Benchmark = {
       baseline: commitBaseline.name,
       async run(progress) {
         const before = await dbWork();
+        const cpuBefore = sampleCpu(flow.servicePids());
         const { ids, confirmed: ok, seconds } = await flow.endToEnd(orders, progress);
+        const cpu = cpuBetween(cpuBefore, sampleCpu(flow.servicePids()));
         // Backends report to pg_stat_database up to a second late, and the services' pollers commit a
         // few empty transactions a second: both are small beside a run of this size.
         const after = await dbWork();
@@ -87,6 +90,7 @@ export const lifecycleBenchmark: Benchmark = {
           })
           .join('; ');
         process.stdout.write(`    per order: ${perOrder}\n`);
+        process.stdout.write(`    ${formatCpuPer(cpu, ids.length, 'order')}\n`);
         if (ok < ids.length)
           process.stdout.write(
             `    ${ids.length - ok} of ${ids.length} orders were not confirmed (timed out)\n`,

@@ -38,6 +38,8 @@ export interface OrderFlow {
   ): Promise<{ stats: TrafficStats; seconds: number }>;
   /** CPU seconds the service processes have used so far (Linux /proc; 0 elsewhere). */
   cpuSeconds(): number;
+  /** The services' process ids, by service name (for `sampleCpu`). */
+  servicePids(): Map<number, string>;
   close(): Promise<void>;
 }
 
@@ -51,7 +53,12 @@ export function requireBuiltServices(): void {
 /** The system as OS processes (logs under `label`), `serviceEnv` added to each service's environment. */
 export async function orderFlow(
   stack: TestStack,
-  options: { label?: string; serviceEnv?: Partial<Record<ServiceName, NodeJS.ProcessEnv>> } = {},
+  options: {
+    label?: string;
+    serviceEnv?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
+    /** Each service writes a V8 CPU profile (`--cpu-prof`) into `<profileDir>/<service>/` when it stops. */
+    profileDir?: string;
+  } = {},
 ): Promise<OrderFlow> {
   requireBuiltServices();
   // Terminal orders: confirmed, or cancelled (a slow run may time some out; they still end).
@@ -62,6 +69,7 @@ export async function orderFlow(
     stack,
     logLevel: 'warn',
     keepEvents: false,
+    ...(options.profileDir ? { nodeArgs: profilingArgs(options.profileDir) } : {}),
     onEvent: (event) => {
       if (event.type === 'com.acme.order.confirmed.v1') confirmed.add(event.subject);
       if (event.type === 'com.acme.order.confirmed.v1' || event.type === 'com.acme.order.cancelled.v1')
@@ -134,10 +142,24 @@ export async function orderFlow(
       }
       return { stats: traffic.stats, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
     },
+    servicePids: () =>
+      new Map(
+        serviceNames.flatMap((name) => {
+          const pid = world.system.services[name].pid;
+          return pid === undefined ? [] : [[pid, name] as const];
+        }),
+      ),
     cpuSeconds: () =>
       serviceNames.reduce((sum, name) => sum + processCpuSeconds(world.system.services[name].pid), 0),
     close: () => world.close(),
   };
+}
+
+/** `--cpu-prof` into a folder per service; the profile is written when the service exits. */
+function profilingArgs(dir: string): Partial<Record<ServiceName, string[]>> {
+  return Object.fromEntries(
+    serviceNames.map((name) => [name, ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`]]),
+  );
 }
 
 /**

@@ -13,6 +13,7 @@
  *   });
  *   console.log(formatReport(report));
  */
+import { join } from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadStackConfig, StackLease } from '@acme/stack';
@@ -153,9 +154,21 @@ export function formatReport(results: readonly CaseResult[]): string {
 }
 
 /** A named benchmark: its cases (baselines included) on the real stack, and how to clean up after them. */
+/** What the command line asks of a benchmark besides its rounds. */
+export interface BenchRunOptions {
+  /**
+   * `--profile`: a folder (under the stack's state folder) where a benchmark that runs processes
+   * has each of them write its V8 CPU profile; unset when not profiling.
+   */
+  profileDir?: string;
+}
+
 export interface Benchmark {
   description: string;
-  prepare(stack: TestStack): Promise<{ cases: BenchCase[]; close(): Promise<void> }>;
+  prepare(
+    stack: TestStack,
+    options: BenchRunOptions,
+  ): Promise<{ cases: BenchCase[]; close(): Promise<void> }>;
 }
 
 /**
@@ -175,49 +188,64 @@ export async function benchMain(benchmarks: Record<string, Benchmark>, argv = pr
     .argument('[name]', `one of: ${Object.keys(benchmarks).join(', ')}`)
     .option('-r, --rounds <n>', 'rounds (each runs every case once)', positiveInt, 5)
     .option('-l, --list', 'list the benchmarks')
-    .action(async (name: string | undefined, options: { rounds: number; list?: boolean }) => {
-      if (options.list || name === undefined) {
-        for (const [key, b] of Object.entries(benchmarks)) log(`${key.padEnd(14)} ${b.description}`);
-        return;
-      }
-      const benchmark = benchmarks[name];
-      if (!benchmark) throw new Error(`unknown benchmark "${name}"; try --list`);
-      // The stack parts started here are stopped at the end, also after a failure or Ctrl-C.
-      const lease = new StackLease(loadStackConfig(process.env));
-      let prepared: Awaited<ReturnType<Benchmark['prepare']>> | undefined;
-      const close = async () => {
-        await prepared?.close();
-        prepared = undefined;
-        await releaseStack();
-        await lease.release();
-      };
-      const interrupt = closeWithGrace({ delay: 60_000, skip: ['beforeExit'] }, async ({ signal, err }) => {
-        process.stderr.write(
-          `\n${signal ?? err?.message ?? 'stopping'}: stopping the benchmark and the stack parts it started\n`,
-        );
-        await close();
-        process.exit(1);
-      });
-      try {
-        const stack = await provideStack({ renderer: process.stdout.isTTY ? 'default' : 'simple', lease });
-        prepared = await benchmark.prepare(stack);
-        log(
-          `\n${name}: ${options.rounds} rounds of ${prepared.cases.length} cases (${new Date().toISOString()})`,
-        );
-        const results = await runBenchmark({
-          cases: prepared.cases,
-          rounds: options.rounds,
-          interactive: process.stdout.isTTY,
-          log: (line) => {
-            log(`  ${line}`);
-          },
+    .option('-p, --profile', 'have the processes a benchmark runs write CPU profiles (under .stack/profiles)')
+    .action(
+      async (name: string | undefined, options: { rounds: number; list?: boolean; profile?: boolean }) => {
+        if (options.list || name === undefined) {
+          for (const [key, b] of Object.entries(benchmarks)) log(`${key.padEnd(14)} ${b.description}`);
+          return;
+        }
+        const benchmark = benchmarks[name];
+        if (!benchmark) throw new Error(`unknown benchmark "${name}"; try --list`);
+        // The stack parts started here are stopped at the end, also after a failure or Ctrl-C.
+        const config = loadStackConfig(process.env);
+        const lease = new StackLease(config);
+        const runOptions: BenchRunOptions = options.profile
+          ? {
+              profileDir: join(
+                config.stackDir,
+                'profiles',
+                `${name}-${new Date().toISOString().replaceAll(':', '-').slice(0, 19)}`,
+              ),
+            }
+          : {};
+        let prepared: Awaited<ReturnType<Benchmark['prepare']>> | undefined;
+        const close = async () => {
+          await prepared?.close();
+          prepared = undefined;
+          await releaseStack();
+          await lease.release();
+        };
+        const interrupt = closeWithGrace({ delay: 60_000, skip: ['beforeExit'] }, async ({ signal, err }) => {
+          process.stderr.write(
+            `\n${signal ?? err?.message ?? 'stopping'}: stopping the benchmark and the stack parts it started\n`,
+          );
+          await close();
+          process.exit(1);
         });
-        log(`\n${formatReport(results)}`);
-      } finally {
-        interrupt.uninstall();
-        await close();
-      }
-    });
+        try {
+          const stack = await provideStack({ renderer: process.stdout.isTTY ? 'default' : 'simple', lease });
+          prepared = await benchmark.prepare(stack, runOptions);
+          log(
+            `\n${name}: ${options.rounds} rounds of ${prepared.cases.length} cases (${new Date().toISOString()})`,
+          );
+          const results = await runBenchmark({
+            cases: prepared.cases,
+            rounds: options.rounds,
+            interactive: process.stdout.isTTY,
+            log: (line) => {
+              log(`  ${line}`);
+            },
+          });
+          log(`\n${formatReport(results)}`);
+        } finally {
+          interrupt.uninstall();
+          await close();
+        }
+        if (runOptions.profileDir)
+          log(`\nCPU profiles (open in Chrome DevTools or speedscope): ${runOptions.profileDir}`);
+      },
+    );
   try {
     await program.parseAsync(argv);
   } catch (error) {
