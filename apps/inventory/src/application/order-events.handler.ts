@@ -1,35 +1,45 @@
 import type { EventDataByType } from '@acme/contracts';
-import { ConsumeEvent, type EventContext } from '@acme/messaging/nest';
+import type { InboundEvent } from '@acme/messaging';
+import { ConsumeEvents, type EventBatchContext } from '@acme/messaging/nest';
 import { Inject, Injectable } from '@nestjs/common';
-import { OrderStockService } from './order-stock.service.js';
+import { OrderStockService, type OrderStep } from './order-stock.service.js';
 
-type OrderPlaced = EventDataByType['com.acme.order.placed.v2'];
-type OrderCancelled = EventDataByType['com.acme.order.cancelled.v1'];
+const placed = 'com.acme.order.placed.v2';
+const cancelled = 'com.acme.order.cancelled.v1';
+
+type OrderPlaced = EventDataByType[typeof placed];
+type OrderCancelled = EventDataByType[typeof cancelled];
 
 /**
- * Inventory's side of the order saga (topic `order.events`). Every write goes through `ctx.tx`,
- * the inbox transaction: a redelivered event (same id) is skipped by the inbox, and an OrderPlaced
- * published twice under different ids is answered once by the order's reservation stream.
- * Malformed lines (`InventoryValidationError`, not retriable) go to the dead-letter topic.
+ * Inventory's side of the order saga (topic `order.events`): OrderPlaced reserves all lines or
+ * none (→ stock-reserved.v1 or stock-insufficient.v1), OrderCancelled gives the order's units
+ * back (→ stock-released.v1, nothing when nothing was held). Both come in runs — consecutive
+ * events of a partition in one inbox transaction, `ctx.tx` — so a run takes its SKU locks once,
+ * in one sorted acquisition, and reads each SKU once (see `OrderStockService.apply`).
  *
- * No `@Payload()`/`@Ctx()`: they live in @nestjs/microservices, which is not a dependency of this
- * app; without parameter decorators Nest passes the runtime's arguments as they are — the decoded
- * data, then the `EventContext` — which is exactly what those decorators would pick.
+ * A redelivered event (same id) is skipped by the inbox, and an OrderPlaced published twice under
+ * different ids is answered once by the order's reservation stream. Malformed lines
+ * (`InventoryValidationError`, not retriable) fail the run; handled one by one, that event goes
+ * to the dead-letter topic and the rest are answered.
  */
 @Injectable()
 export class OrderEventsHandler {
   constructor(@Inject(OrderStockService) private readonly stock: OrderStockService) {}
 
-  /** Reserve all lines or none → stock-reserved.v1 or stock-insufficient.v1. */
-  @ConsumeEvent('com.acme.order.placed.v2')
-  async placed(order: OrderPlaced, ctx: EventContext): Promise<void> {
-    const lines = order.lines.map(({ sku, quantity }) => ({ sku, quantity }));
-    await this.stock.reserve(ctx.tx, { orderId: order.orderId, lines }, ctx.cause);
+  @ConsumeEvents([placed, cancelled])
+  async orderEvents(
+    events: readonly InboundEvent<OrderPlaced | OrderCancelled>[],
+    ctx: EventBatchContext,
+  ): Promise<void> {
+    await this.stock.apply(ctx.tx, events.map(toStep));
   }
+}
 
-  /** Give the order's units back → stock-released.v1 (nothing when nothing was held). */
-  @ConsumeEvent('com.acme.order.cancelled.v1')
-  async cancelled(order: OrderCancelled, ctx: EventContext): Promise<void> {
-    await this.stock.release(ctx.tx, order.orderId, ctx.cause);
+function toStep(event: InboundEvent<OrderPlaced | OrderCancelled>): OrderStep {
+  if (event.type === placed) {
+    const order = event.data as OrderPlaced;
+    const lines = order.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+    return { kind: 'reserve', orderId: order.orderId, lines, cause: event.cause };
   }
+  return { kind: 'release', orderId: event.data.orderId, cause: event.cause };
 }

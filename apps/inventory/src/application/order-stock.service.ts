@@ -5,7 +5,7 @@ import {
   withConflictRetry,
   type Executor,
 } from '@acme/event-store';
-import type { Cause } from '@acme/messaging';
+import type { Cause, OutgoingEvent } from '@acme/messaging';
 import { OUTBOX, type Outbox } from '@acme/service';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Transaction } from 'kysely';
@@ -19,12 +19,23 @@ import {
   type StockLine,
 } from '../domain/index.js';
 import { lockSkus } from '../infrastructure/sku-locks.js';
-import { appendSkus, loadSkus, type LoadedSku } from '../infrastructure/sku-streams.js';
+import {
+  appendSkuEvents,
+  appendSkus,
+  loadSkus,
+  saveSkus,
+  type LoadedSku,
+} from '../infrastructure/sku-streams.js';
 import { reservationAnswers } from './integration-events.js';
 import { INVENTORY_OPTIONS, type InventoryOptions } from './inventory.tokens.js';
 
 /** What a step did: the order's answer was recorded now, or it had been answered before. */
 export type StepOutcome = 'reserved' | 'insufficient' | 'released' | 'nothing';
+
+/** One order event of the saga, as `apply` takes them: OrderPlaced or OrderCancelled. */
+export type OrderStep =
+  | { kind: 'reserve'; orderId: string; lines: readonly StockLine[]; cause: Cause }
+  | { kind: 'release'; orderId: string; cause: Cause };
 
 /**
  * Reserving and releasing an order's stock: every SKU stream of the order and the order's
@@ -44,6 +55,88 @@ export class OrderStockService {
     @Inject(OUTBOX) private readonly outbox: Outbox,
     @Inject(INVENTORY_OPTIONS) private readonly options: InventoryOptions,
   ) {}
+
+  /**
+   * A run of order events from one partition, in its order, in the caller's transaction. One step
+   * alone goes through `reserve` or `release` (conflicts decided again under a savepoint). More go
+   * together: every reservation stream is read, then the locks of every SKU any of them can touch
+   * are taken in one sorted acquisition — before anything else is locked or read, so two batches
+   * cannot deadlock — each SKU is read once, and the steps are decided one after the other on the
+   * states as the earlier ones left them. A refused order is an answer like any other; only an
+   * error fails the run, and the runtime then handles its events one by one.
+   */
+  async apply(tx: Transaction<unknown>, steps: readonly OrderStep[]): Promise<StepOutcome[]> {
+    const [only] = steps;
+    if (steps.length === 1 && only)
+      return [
+        only.kind === 'reserve'
+          ? await this.reserve(tx, only, only.cause)
+          : await this.release(tx, only.orderId, only.cause),
+      ];
+    try {
+      return await this.applyTogether(tx, steps);
+    } catch (error) {
+      if (error instanceof ConcurrencyError) this.conflicts++;
+      throw error;
+    }
+  }
+
+  private async applyTogether(tx: Transaction<unknown>, steps: readonly OrderStep[]): Promise<StepOutcome[]> {
+    const now = Date.now();
+    const reservations = new Map<string, { state: ReservationState; version: number }>();
+    for (const { orderId } of steps)
+      if (!reservations.has(orderId))
+        reservations.set(
+          orderId,
+          await aggregateStream(tx, reservationStreamId(orderId), reservationDecider),
+        );
+    // Placed orders may hold their lines; released ones give back what they hold now (an order
+    // placed earlier in this run holds a subset of its own lines, already in the set).
+    const touched = new Set<string>();
+    for (const step of steps) {
+      const reservation = reservations.get(step.orderId)?.state;
+      if (step.kind === 'reserve') for (const line of step.lines) touched.add(line.sku);
+      else if (reservation?.status === 'reserved')
+        for (const line of reservation.lines) touched.add(line.sku);
+    }
+    const skus = await this.readSkus(tx, touched);
+    const before = new Map([...skus].map(([sku, { version }]) => [sku, version]));
+    const answers: OutgoingEvent[] = [];
+    const outcomes: StepOutcome[] = [];
+    for (const step of steps) {
+      const reservation = reservations.get(step.orderId) ?? {
+        state: reservationDecider.initialState(),
+        version: 0,
+      };
+      const decision =
+        step.kind === 'reserve'
+          ? reservation.state.status === 'none'
+            ? reserveOrderStock({ ...step, now }, reservation.state, stateOf(skus))
+            : undefined
+          : releaseOrderStock({ orderId: step.orderId, now }, reservation.state, stateOf(skus));
+      if (!decision || decision.reservation.length === 0) {
+        outcomes.push('nothing');
+        continue;
+      }
+      const appendCause = { correlationId: step.cause.correlationId, causationId: step.cause.causationId };
+      await appendSkuEvents(tx, decision.skus, skus, appendCause);
+      const appended = await appendToStream(tx, reservationStreamId(step.orderId), decision.reservation, {
+        streamType: reservationDecider.streamType,
+        expectedVersion: reservation.version,
+        knownTypes: reservationDecider.eventTypes,
+        ...appendCause,
+      });
+      reservations.set(step.orderId, {
+        state: appended.events.reduce((s, e) => reservationDecider.evolve(s, e), reservation.state),
+        version: appended.nextExpectedVersion,
+      });
+      answers.push(...reservationAnswers(decision.reservation, step.cause));
+      outcomes.push(outcomeOf(decision));
+    }
+    await saveSkus(tx, before, skus);
+    if (answers.length > 0) await this.outbox.publish(tx, answers);
+    return outcomes;
+  }
 
   /** OrderPlaced: hold every line or none; an order answered before gets nothing new. */
   reserve(
@@ -116,7 +209,7 @@ export class OrderStockService {
     );
   }
 
-  private async readSkus(tx: Transaction<unknown>, skus: readonly string[]): Promise<Map<string, LoadedSku>> {
+  private async readSkus(tx: Transaction<unknown>, skus: Iterable<string>): Promise<Map<string, LoadedSku>> {
     if (this.options.skuLocks) await lockSkus(tx, skus);
     return loadSkus(tx, skus);
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { executePrepared, preparedStatement } from '@acme/postgres';
+import type { Transaction } from 'kysely';
 
 /**
  * Take a transaction-scoped advisory lock per SKU before reading its stream, so writers of a hot
@@ -10,12 +11,21 @@ import { sql, type Transaction } from 'kysely';
  *
  * Keys are 64-bit hashes of the SKU, taken in ascending key order (not SKU order: two SKUs whose
  * hashes compare the other way round would otherwise let two transactions wait on each other).
+ * All of them in one statement, one key after the other in the array's order: a batch of orders
+ * takes the locks of every SKU it touches here, once, before it reads any (a transaction that
+ * took more locks later, in another order, could deadlock with one doing the same).
  * Released by Postgres when the transaction ends.
  */
 export async function lockSkus(tx: Transaction<unknown>, skus: Iterable<string>): Promise<void> {
   const keys = [...new Set([...skus].map(skuLockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const key of keys) await sql`SELECT pg_advisory_xact_lock(${key.toString()}::bigint)`.execute(tx);
+  if (keys.length === 0) return;
+  await executePrepared(tx, lockStatement, [keys.map(String)]);
 }
+
+const lockStatement = preparedStatement(
+  'inventory_lock_skus',
+  'SELECT count(pg_advisory_xact_lock(key)) FROM unnest($1::bigint[]) AS key',
+);
 
 /** A signed 64-bit key for the SKU, in a namespace of its own ("inventory.sku:"). */
 export function skuLockKey(sku: string): bigint {

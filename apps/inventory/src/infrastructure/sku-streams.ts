@@ -41,10 +41,24 @@ export async function appendSkus(
   cause: AppendCause,
   names: ReadonlyMap<string, string> = new Map(),
 ): Promise<void> {
+  const before = new Map(appends.map(({ sku }) => [sku, loaded.get(sku)?.version ?? 0]));
+  await appendSkuEvents(tx, appends, loaded, cause);
+  await saveSkus(tx, before, loaded, names);
+}
+
+/**
+ * Only the events of `appendSkus`, each SKU at the version in `loaded` (updated in place). A batch
+ * of orders appends for each order in turn, then saves every SKU it touched once (`saveSkus`).
+ */
+export async function appendSkuEvents(
+  tx: Transaction<unknown>,
+  appends: readonly SkuAppend[],
+  loaded: Map<string, LoadedSku>,
+  cause: AppendCause,
+): Promise<void> {
   for (const { sku, events } of appends) {
     const before = loaded.get(sku) ?? { state: skuDecider.initialState(), version: 0 };
-    const streamId = skuStreamId(sku);
-    const appended = await appendToStream(tx, streamId, events, {
+    const appended = await appendToStream(tx, skuStreamId(sku), events, {
       streamType: skuDecider.streamType,
       expectedVersion: before.version, // 0 = the stream must not exist yet
       knownTypes: skuDecider.eventTypes,
@@ -52,9 +66,24 @@ export async function appendSkus(
       causationId: cause.causationId,
     });
     const state = appended.events.reduce((s, e) => skuDecider.evolve(s, e), before.state);
-    await maybeSnapshot(tx, streamId, skuDecider, state, before.version, appended.nextExpectedVersion);
-    const after = { state, version: appended.nextExpectedVersion };
-    loaded.set(sku, after);
+    loaded.set(sku, { state, version: appended.nextExpectedVersion });
+  }
+}
+
+/**
+ * For each SKU appended to since it was at version `before`: the snapshot when one is due, and its
+ * `stock_levels` row as `loaded` has it now.
+ */
+export async function saveSkus(
+  tx: Transaction<unknown>,
+  before: ReadonlyMap<string, number>,
+  loaded: ReadonlyMap<string, LoadedSku>,
+  names: ReadonlyMap<string, string> = new Map(),
+): Promise<void> {
+  for (const [sku, fromVersion] of before) {
+    const after = loaded.get(sku);
+    if (!after || after.version === fromVersion) continue;
+    await maybeSnapshot(tx, skuStreamId(sku), skuDecider, after.state, fromVersion, after.version);
     await saveStockLevel(tx, sku, after, names.get(sku));
   }
 }

@@ -53,3 +53,22 @@ export class EventContext<DB = unknown, T = unknown> extends BaseRpcContext<
     return this.event.offset;
   }
 }
+
+/**
+ * What a batch handler (`@ConsumeEvents`) gets after the events: the run's transaction. One run
+ * is consecutive fresh events of the handler's types from one partition, in order, all recorded in
+ * the inbox by that transaction — one event when the runtime handles messages one by one (after a
+ * failed batch, or with batches off).
+ */
+export class EventBatchContext<DB = unknown, T = unknown> extends BaseRpcContext<
+  [readonly InboundEvent<T>[], Transaction<DB>]
+> {
+  get events(): readonly InboundEvent<T>[] {
+    return this.args[0];
+  }
+
+  /** The inbox transaction of the whole run: every write of the handler goes through it. */
+  get tx(): Transaction<DB> {
+    return this.args[1];
+  }
+}

@@ -1,8 +1,9 @@
 // The Nest integration of @acme/messaging, kept apart from the package's main entry so that
 // services and tools that do not use Nest never load it.
-export { EventContext } from './event-context.js';
+export { EventBatchContext, EventContext } from './event-context.js';
 export {
   ConsumeEvent,
+  ConsumeEvents,
   EventHandlerExplorer,
   InvalidEventHandlerError,
   KafkaEvents,

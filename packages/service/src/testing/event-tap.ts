@@ -175,6 +175,31 @@ export class EventTap {
     return id;
   }
 
+  /**
+   * Several events in one produce request, all keyed `key` (one partition): Kafka appends them as
+   * one record batch, so a consumer gets them in one fetch, in this order — a batch the test
+   * controls. Returns their ids.
+   */
+  async publishTogether(
+    events: readonly { type: string; subject: string; data: unknown; id?: string }[],
+    key: string,
+  ): Promise<string[]> {
+    await this.codec.prepare([...new Set(events.map((e) => e.type))]);
+    const messages = events.map((event) => {
+      const id = event.id ?? randomUUID();
+      return { id, message: this.publisher.toMessage({ ...event, id, cause: startCause(id) }) };
+    });
+    const [first] = messages;
+    if (!first) return [];
+    if (messages.some(({ message }) => message.topic !== first.message.topic))
+      throw new Error('publishTogether: the events go to more than one topic');
+    await this.producer.send({
+      topic: first.message.topic,
+      messages: messages.map(({ message }) => ({ key, value: message.payload, headers: message.headers })),
+    });
+    return messages.map(({ id }) => id);
+  }
+
   async stop(): Promise<void> {
     await this.consumer.disconnect();
     await this.producer.disconnect();
