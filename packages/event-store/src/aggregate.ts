@@ -1,7 +1,9 @@
+import { executePrepared, preparedStatement } from '@acme/postgres';
 import type { Decider } from './decider.js';
 import type { Event } from './event.js';
 import { store, type Executor } from './executor.js';
-import { readStream } from './read.js';
+import { readStream, toRecorded } from './read.js';
+import type { EventRow } from './schema.js';
 
 export interface AggregateOptions {
   /** The state as it was right after this version (time travel). */
@@ -33,6 +35,8 @@ export async function aggregateStream<State, Command, E extends Event>(
   decider: Decider<State, Command, E>,
   options: AggregateOptions = {},
 ): Promise<Aggregate<State>> {
+  if (options.asOf === undefined && options.asOfVersion === undefined)
+    return currentAggregate(db, streamId, decider);
   const snapshot =
     options.asOf === undefined ? await loadSnapshot(db, streamId, decider, options.asOfVersion) : undefined;
   let state = snapshot ? (snapshot.state as State) : decider.initialState();
@@ -54,6 +58,127 @@ export async function aggregateStream<State, Command, E extends Event>(
     eventsRead: events.length,
   };
 }
+
+/**
+ * The current state in one round trip: the snapshot (when the decider keeps them) and the events
+ * after it come back from one prepared statement — the snapshot as a row of its own, first. Every
+ * command of every service loads its stream this way, so the second round trip and the two
+ * queries kysely built per load were paid on every message.
+ */
+async function currentAggregate<State, Command, E extends Event>(
+  db: Executor,
+  streamId: string,
+  decider: Decider<State, Command, E>,
+): Promise<Aggregate<State>> {
+  // No decider snapshots under a negative schema version: the snapshot branch finds nothing.
+  const rows = await executePrepared<LoadRow>(db, loadCurrent, [
+    streamId,
+    decider.snapshot?.schemaVersion ?? -1,
+  ]);
+  let state = decider.initialState();
+  let version = 0;
+  let fromSnapshot: number | undefined;
+  let eventsRead = 0;
+  const upcast = decider.upcast;
+  for (const row of rows) {
+    if (row.snapshot) {
+      state = row.data as State;
+      version = row.version;
+      fromSnapshot = row.version;
+      continue;
+    }
+    const recorded = toRecorded<E>(row);
+    state = decider.evolve(state, upcast ? upcast(recorded) : recorded);
+    version = row.version;
+    eventsRead++;
+  }
+  return { state, version, ...(fromSnapshot === undefined ? {} : { fromSnapshot }), eventsRead };
+}
+
+/**
+ * The current state of many streams of one decider in one round trip (see `aggregateStream`): for
+ * a run of commands handled together. A stream with no events has the initial state at version 0.
+ *
+ * @example
+ *   const orders = await aggregateStreams(tx, ids.map(orderStreamId), orderDecider);
+ *   orders.get(orderStreamId(id))?.version;
+ */
+export async function aggregateStreams<State, Command, E extends Event>(
+  db: Executor,
+  streamIds: readonly string[],
+  decider: Decider<State, Command, E>,
+): Promise<Map<string, Aggregate<State>>> {
+  const unique = [...new Set(streamIds)];
+  const loaded = new Map<string, Aggregate<State>>(
+    unique.map((id) => [id, { state: decider.initialState(), version: 0, eventsRead: 0 }]),
+  );
+  if (unique.length === 0) return loaded;
+  const rows = await executePrepared<LoadRow>(db, loadManyCurrent, [
+    unique,
+    decider.snapshot?.schemaVersion ?? -1,
+  ]);
+  const upcast = decider.upcast;
+  for (const row of rows) {
+    const aggregate = loaded.get(row.stream_id);
+    if (!aggregate) continue;
+    if (row.snapshot) {
+      aggregate.state = row.data as State;
+      aggregate.version = row.version;
+      aggregate.fromSnapshot = row.version;
+      continue;
+    }
+    const recorded = toRecorded<E>(row);
+    aggregate.state = decider.evolve(aggregate.state, upcast ? upcast(recorded) : recorded);
+    aggregate.version = row.version;
+    aggregate.eventsRead++;
+  }
+  return loaded;
+}
+
+type LoadRow = EventRow & { snapshot: boolean };
+
+const eventColumns =
+  'global_position, transaction_id, stream_id, stream_type, version, type, data, metadata, schema_version, recorded_at';
+
+// The snapshot row carries its state in `data` and its version; the events after it follow, in
+// order (the snapshot's version is below all of theirs).
+const loadCurrent = preparedStatement(
+  'event_store_load_current',
+  `WITH snap AS (
+     SELECT version, state FROM snapshots WHERE stream_id = $1 AND schema_version = $2::integer
+   )
+   SELECT true AS snapshot, NULL::bigint AS global_position, NULL::xid8 AS transaction_id,
+          $1 AS stream_id, NULL::text AS stream_type, snap.version, NULL::text AS type,
+          snap.state AS data, NULL::jsonb AS metadata, NULL::integer AS schema_version,
+          NULL::timestamptz AS recorded_at
+     FROM snap
+   UNION ALL
+   SELECT false, ${eventColumns} FROM events
+    WHERE stream_id = $1 AND version > coalesce((SELECT version FROM snap), 0)
+   ORDER BY version`,
+);
+
+// Per stream as `loadCurrent`: its snapshot row, then its events after it; streams one after another.
+const loadManyCurrent = preparedStatement(
+  'event_store_load_many_current',
+  `WITH ids AS (
+     SELECT DISTINCT unnest($1::text[]) AS stream_id
+   ), snap AS (
+     SELECT s.stream_id, s.version, s.state FROM snapshots s JOIN ids USING (stream_id)
+      WHERE s.schema_version = $2::integer
+   )
+   SELECT true AS snapshot, NULL::bigint AS global_position, NULL::xid8 AS transaction_id,
+          snap.stream_id, NULL::text AS stream_type, snap.version, NULL::text AS type,
+          snap.state AS data, NULL::jsonb AS metadata, NULL::integer AS schema_version,
+          NULL::timestamptz AS recorded_at
+     FROM snap
+   UNION ALL
+   SELECT false, e.global_position, e.transaction_id, e.stream_id, e.stream_type, e.version, e.type,
+          e.data, e.metadata, e.schema_version, e.recorded_at
+     FROM ids JOIN events e USING (stream_id) LEFT JOIN snap USING (stream_id)
+    WHERE e.version > coalesce(snap.version, 0)
+   ORDER BY stream_id, version`,
+);
 
 async function loadSnapshot<State, Command, E extends Event>(
   db: Executor,

@@ -57,6 +57,17 @@ export async function appendToStream<E extends Event>(
   const rows = prepare(streamId, events, options);
   const inserted = await insertAtVersion(db, streamId, options, rows);
   if (inserted.length === 0) throw await conflict(db, streamId, options.expectedVersion);
+  return recordedResult(streamId, events, options, rows, inserted);
+}
+
+/** The stored events of one stream's append, from the rows its INSERT returned. */
+function recordedResult<E extends Event>(
+  streamId: string,
+  events: readonly E[],
+  options: AppendOptions,
+  rows: readonly PreparedRow[],
+  inserted: InsertedRow[],
+): AppendResult<E> {
   // RETURNING order is not promised to follow the input order; versions are, one per input event.
   const stored = inserted.sort((x, y) => x.version - y.version);
   return {
@@ -82,6 +93,71 @@ export async function appendToStream<E extends Event>(
       return recorded as RecordedEvent<E>;
     }),
   };
+}
+
+/** One stream's part of `appendToStreams`. */
+export interface StreamAppend<E extends Event = Event> {
+  streamId: string;
+  events: readonly E[];
+  /** As for `appendToStream`, except `'any'`: a multi-stream append knows every version it expects. */
+  options: AppendOptions & { expectedVersion: number | 'no-stream' };
+}
+
+/**
+ * Append to many streams in one statement, each at the version its caller expected: all of them,
+ * or — when any stream moved meanwhile — `ConcurrencyError` for the first such stream, after which
+ * the caller's transaction must be rolled back (the other streams' events went in). A run of
+ * commands handled together appends this way: one round trip instead of one per stream. A stream
+ * may be listed once; validation of every part comes before any write.
+ *
+ * @example
+ *   await appendToStreams(tx, [
+ *     { streamId: 'order-1', events: [confirmed1], options: { streamType: 'order', expectedVersion: 3 } },
+ *     { streamId: 'order-2', events: [confirmed2], options: { streamType: 'order', expectedVersion: 5 } },
+ *   ]);
+ */
+export async function appendToStreams<E extends Event>(
+  db: Executor,
+  appends: readonly StreamAppend<E>[],
+): Promise<AppendResult<E>[]> {
+  const parts = appends.map((append) => ({
+    append,
+    expected: append.options.expectedVersion === 'no-stream' ? 0 : append.options.expectedVersion,
+    rows: prepare(append.streamId, append.events, append.options),
+  }));
+  if (new Set(appends.map((a) => a.streamId)).size < appends.length)
+    throw new InvalidAppendError(
+      appends.map((a) => a.streamId).join(', '),
+      'a multi-stream append lists a stream more than once',
+    );
+  if (parts.length === 0) return [];
+  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+  for (const { append, expected, rows } of parts)
+    rows.forEach((row, i) => {
+      columns[0]?.push(append.streamId);
+      columns[1]?.push(append.options.streamType);
+      columns[2]?.push(expected);
+      columns[3]?.push(i + 1);
+      columns[4]?.push(row.type);
+      columns[5]?.push(row.data);
+      columns[6]?.push(JSON.stringify(row.metadata));
+      columns[7]?.push(row.metadata.schemaVersion);
+    });
+  const inserted = await executePrepared<InsertedRow & { stream_id: string }>(db, appendStreams, columns);
+  const byStream = new Map<string, (InsertedRow & { stream_id: string })[]>();
+  for (const row of inserted) {
+    const rows = byStream.get(row.stream_id);
+    if (rows) rows.push(row);
+    else byStream.set(row.stream_id, [row]);
+  }
+  const results: AppendResult<E>[] = [];
+  for (const { append, rows } of parts) {
+    const stored = byStream.get(append.streamId);
+    if (!stored || stored.length < rows.length)
+      throw await conflict(db, append.streamId, append.options.expectedVersion);
+    results.push(recordedResult(append.streamId, append.events, append.options, rows, stored));
+  }
+  return results;
 }
 
 interface PreparedRow {
@@ -185,6 +261,32 @@ const appendMany = preparedStatement(
        FROM head, input i
       WHERE i.n > 1
      ${returning}
+   )
+   SELECT * FROM head UNION ALL SELECT * FROM tail`,
+);
+
+// `appendMany` for several streams at once: each stream's first event guarded by its expected
+// version, its later events following only a head that went in.
+const appendStreams = preparedStatement(
+  'event_store_append_streams',
+  `WITH input AS (
+     SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::text[], $6::jsonb[],
+                          $7::jsonb[], $8::integer[])
+       AS i(stream_id, stream_type, expected, n, type, data, metadata, schema_version)
+   ), head AS (
+     INSERT INTO events AS ev (${columns})
+     SELECT i.stream_id, i.stream_type, i.expected + 1, i.type, i.data, i.metadata, i.schema_version
+       FROM input i
+      WHERE i.n = 1
+        AND (i.expected = 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = i.stream_id AND version = i.expected))
+     ON CONFLICT (stream_id, version) DO NOTHING
+     ${returning}, ev.stream_id
+   ), tail AS (
+     INSERT INTO events AS ev (${columns})
+     SELECT i.stream_id, i.stream_type, i.expected + i.n, i.type, i.data, i.metadata, i.schema_version
+       FROM input i JOIN head h ON h.stream_id = i.stream_id
+      WHERE i.n > 1
+     ${returning}, ev.stream_id
    )
    SELECT * FROM head UNION ALL SELECT * FROM tail`,
 );

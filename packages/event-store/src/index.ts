@@ -1,5 +1,18 @@
-export { aggregateStream, maybeSnapshot, type Aggregate, type AggregateOptions } from './aggregate.js';
-export { appendToStream, type AppendOptions, type AppendResult } from './append.js';
+export {
+  aggregateStream,
+  aggregateStreams,
+  maybeSnapshot,
+  type Aggregate,
+  type AggregateOptions,
+} from './aggregate.js';
+export {
+  appendToStream,
+  appendToStreams,
+  type AppendOptions,
+  type AppendResult,
+  type StreamAppend,
+} from './append.js';
+export { handleCommands, type BatchCommand, type HandleCommandsOptions } from './command-batch.js';
 export {
   handleCommand,
   withConflictRetry,

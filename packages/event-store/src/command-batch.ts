@@ -1,0 +1,155 @@
+import type { Transaction } from 'kysely';
+import { aggregateStreams, maybeSnapshot } from './aggregate.js';
+import { appendToStreams, type AppendResult, type StreamAppend } from './append.js';
+import type { CommandOutcome } from './command.js';
+import type { Decider } from './decider.js';
+import type { Event, RecordedEvent } from './event.js';
+
+/** One command of a run handled by `handleCommands`. */
+export interface BatchCommand<Command> {
+  streamId: string;
+  command: Command;
+  correlationId?: string;
+  causationId?: string;
+}
+
+export interface HandleCommandsOptions<State, Command, E extends Event> {
+  decider: Decider<State, Command, E>;
+  /** In the order they are to be decided; a stream may come more than once. */
+  commands: readonly BatchCommand<Command>[];
+  /**
+   * Runs once, after the append, with every command's outcome (in `commands` order): enqueue all
+   * their integration events in one statement here.
+   */
+  afterAppend?: (tx: Transaction<unknown>, outcomes: CommandOutcome<State, E>[]) => Promise<void>;
+}
+
+/**
+ * A run of commands of one decider in the caller's transaction, set-based: every stream loaded in
+ * one statement, each command decided in turn (a second command to a stream sees what the first
+ * decided), every stream's new events appended in one statement, then `afterAppend` once. Two
+ * round trips for the whole run where `handleCommand` takes two per command.
+ *
+ * There are no retries here: a domain error from `decide`, or a stream moved by another writer
+ * (`ConcurrencyError`, after which the transaction must be rolled back), fails the whole run. It
+ * is meant for a consumer's batch, whose runtime then handles the messages one by one with
+ * `handleCommand` — so a failure costs a retry of the run, never a wrong or half-done result.
+ *
+ * @example
+ *   const outcomes = await handleCommands(ctx.tx, {
+ *     decider: orderDecider,
+ *     commands: events.map((e) => ({ streamId: orderStreamId(e.data.orderId), command: toCommand(e) })),
+ *     afterAppend: (tx, outcomes) => outbox.publish(tx, outcomes.flatMap(toIntegrationEvents)),
+ *   });
+ */
+export async function handleCommands<State, Command, E extends Event>(
+  tx: Transaction<unknown>,
+  options: HandleCommandsOptions<State, Command, E>,
+): Promise<CommandOutcome<State, E>[]> {
+  const { decider, commands } = options;
+  const loaded = await aggregateStreams(
+    tx,
+    commands.map((c) => c.streamId),
+    decider,
+  );
+  // Per stream: where it was read, where its decisions have brought it, and what they decided.
+  const streams = new Map<
+    string,
+    { readAt: number; state: State; version: number; decided: { command: number; events: E[] }[] }
+  >();
+  for (const [streamId, aggregate] of loaded)
+    streams.set(streamId, {
+      readAt: aggregate.version,
+      state: aggregate.state,
+      version: aggregate.version,
+      decided: [],
+    });
+  commands.forEach(({ streamId, command }, i) => {
+    const stream = streams.get(streamId);
+    if (!stream) throw new Error(`handleCommands: ${streamId} was not loaded`);
+    const events = decider.decide(command, stream.state);
+    if (events.length === 0) return;
+    stream.decided.push({ command: i, events });
+    for (const event of events) stream.state = decider.evolve(stream.state, event);
+    stream.version += events.length;
+  });
+
+  // One part per stream; events of different commands carry their own correlation and causation,
+  // so each command's events are a part of their own, the later ones expecting the earlier.
+  const appends: (StreamAppend<E> & { command: number })[] = [];
+  for (const [streamId, stream] of streams) {
+    let expected = stream.readAt;
+    for (const { command, events } of stream.decided) {
+      const { correlationId, causationId } = commands[command] ?? {};
+      appends.push({
+        command,
+        streamId,
+        events,
+        options: {
+          streamType: decider.streamType,
+          expectedVersion: expected,
+          knownTypes: decider.eventTypes,
+          ...(decider.schemaVersions ? { schemaVersions: decider.schemaVersions } : {}),
+          ...(correlationId ? { correlationId } : {}),
+          ...(causationId ? { causationId } : {}),
+        },
+      });
+      expected += events.length;
+    }
+  }
+  const appended = await appendInRounds(tx, appends);
+
+  const recorded = new Map<number, RecordedEvent<E>[]>();
+  appends.forEach((append, i) => recorded.set(append.command, appended[i]?.events ?? []));
+  // Replayed from the start state, so each outcome's state is the one right after its own events.
+  const states = new Map<string, State>([...loaded].map(([id, aggregate]) => [id, aggregate.state]));
+  const versions = new Map<string, number>([...loaded].map(([id, aggregate]) => [id, aggregate.version]));
+  const outcomes = commands.map(({ streamId }, i): CommandOutcome<State, E> => {
+    const events = recorded.get(i) ?? [];
+    let state = states.get(streamId) ?? decider.initialState();
+    for (const event of events) state = decider.evolve(state, event);
+    const version = (versions.get(streamId) ?? 0) + events.length;
+    states.set(streamId, state);
+    versions.set(streamId, version);
+    return { streamId, events, state, nextExpectedVersion: version, replayed: false };
+  });
+  for (const [streamId, stream] of streams)
+    if (stream.version !== stream.readAt)
+      await maybeSnapshot(tx, streamId, decider, stream.state, stream.readAt, stream.version);
+  await options.afterAppend?.(tx, outcomes);
+  return outcomes;
+}
+
+/**
+ * `appendToStreams` lists a stream once: a stream with several commands' events goes in rounds —
+ * every stream's first part, then every second part (expecting the first), and so on.
+ */
+async function appendInRounds<E extends Event>(
+  tx: Transaction<unknown>,
+  appends: readonly (StreamAppend<E> & { command: number })[],
+): Promise<AppendResult<E>[]> {
+  const results = new Array<AppendResult<E>>(appends.length);
+  let pending = appends.map((append, index) => ({ append, index }));
+  while (pending.length > 0) {
+    const seen = new Set<string>();
+    const round: typeof pending = [];
+    const later: typeof pending = [];
+    for (const item of pending) {
+      if (seen.has(item.append.streamId)) later.push(item);
+      else {
+        seen.add(item.append.streamId);
+        round.push(item);
+      }
+    }
+    const stored = await appendToStreams(
+      tx,
+      round.map(({ append }) => append),
+    );
+    round.forEach(({ index }, i) => {
+      const result = stored[i];
+      if (result) results[index] = result;
+    });
+    pending = later;
+  }
+  return results;
+}
