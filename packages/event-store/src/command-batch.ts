@@ -13,6 +13,9 @@ export interface BatchCommand<Command> {
   causationId?: string;
 }
 
+/** A command's outcome in a run, with the state its command was decided on. */
+export type BatchOutcome<State, E extends Event> = CommandOutcome<State, E> & { before: State };
+
 export interface HandleCommandsOptions<State, Command, E extends Event> {
   decider: Decider<State, Command, E>;
   /** In the order they are to be decided; a stream may come more than once. */
@@ -21,7 +24,7 @@ export interface HandleCommandsOptions<State, Command, E extends Event> {
    * Runs once, after the append, with every command's outcome (in `commands` order): enqueue all
    * their integration events in one statement here.
    */
-  afterAppend?: (tx: Transaction<unknown>, outcomes: CommandOutcome<State, E>[]) => Promise<void>;
+  afterAppend?: (tx: Transaction<unknown>, outcomes: BatchOutcome<State, E>[]) => Promise<void>;
 }
 
 /**
@@ -45,7 +48,7 @@ export interface HandleCommandsOptions<State, Command, E extends Event> {
 export async function handleCommands<State, Command, E extends Event>(
   tx: Transaction<unknown>,
   options: HandleCommandsOptions<State, Command, E>,
-): Promise<CommandOutcome<State, E>[]> {
+): Promise<BatchOutcome<State, E>[]> {
   const { decider, commands } = options;
   const loaded = await aggregateStreams(
     tx,
@@ -76,8 +79,10 @@ export async function handleCommands<State, Command, E extends Event>(
 
   // One part per stream; events of different commands carry their own correlation and causation,
   // so each command's events are a part of their own, the later ones expecting the earlier.
+  // In stream id order: two runs appending to the same streams insert in the same order, so one
+  // waits for the other instead of each holding a stream the other needs.
   const appends: (StreamAppend<E> & { command: number })[] = [];
-  for (const [streamId, stream] of streams) {
+  for (const [streamId, stream] of [...streams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     let expected = stream.readAt;
     for (const { command, events } of stream.decided) {
       const { correlationId, causationId } = commands[command] ?? {};
@@ -104,14 +109,15 @@ export async function handleCommands<State, Command, E extends Event>(
   // Replayed from the start state, so each outcome's state is the one right after its own events.
   const states = new Map<string, State>([...loaded].map(([id, aggregate]) => [id, aggregate.state]));
   const versions = new Map<string, number>([...loaded].map(([id, aggregate]) => [id, aggregate.version]));
-  const outcomes = commands.map(({ streamId }, i): CommandOutcome<State, E> => {
+  const outcomes = commands.map(({ streamId }, i): BatchOutcome<State, E> => {
     const events = recorded.get(i) ?? [];
-    let state = states.get(streamId) ?? decider.initialState();
+    const before = states.get(streamId) ?? decider.initialState();
+    let state = before;
     for (const event of events) state = decider.evolve(state, event);
     const version = (versions.get(streamId) ?? 0) + events.length;
     states.set(streamId, state);
     versions.set(streamId, version);
-    return { streamId, events, state, nextExpectedVersion: version, replayed: false };
+    return { streamId, events, state, before, nextExpectedVersion: version, replayed: false };
   });
   for (const [streamId, stream] of streams)
     if (stream.version !== stream.readAt)

@@ -12,7 +12,12 @@ export {
   type AppendResult,
   type StreamAppend,
 } from './append.js';
-export { handleCommands, type BatchCommand, type HandleCommandsOptions } from './command-batch.js';
+export {
+  handleCommands,
+  type BatchCommand,
+  type BatchOutcome,
+  type HandleCommandsOptions,
+} from './command-batch.js';
 export {
   handleCommand,
   withConflictRetry,

@@ -8,7 +8,7 @@ import {
   handleCommands,
   maybeSnapshot,
   readStream,
-  type CommandOutcome,
+  type BatchOutcome,
   type EventStoreDatabase,
 } from '../src/index.js';
 import { added, counter, NotPositiveError, type CounterEvent, type CounterState } from './support/counter.js';
@@ -93,7 +93,7 @@ describe('handleCommands', () => {
   it('decides a run in order — a second command to a stream sees the first — and appends it with each command’s own causation', async () => {
     const [a, b] = [fresh('a'), fresh('b')];
     await appendToStream(db, a, [added(10)], { ...options, expectedVersion: 'no-stream' });
-    const seen: CommandOutcome<CounterState, CounterEvent>[][] = [];
+    const seen: BatchOutcome<CounterState, CounterEvent>[][] = [];
     const outcomes = await db.transaction().execute((tx) =>
       handleCommands(tx as Transaction<unknown>, {
         decider: counter,

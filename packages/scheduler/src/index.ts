@@ -3,8 +3,10 @@ export { schedulerMigrations } from './migrations/index.js';
 export { pruneDeadlines, type PruneDeadlinesOptions } from './prune.js';
 export {
   cancelDeadline,
+  cancelDeadlines,
   DeadlineRequestError,
   holdDeadline,
+  holdDeadlines,
   schedule,
   type DeadlineRef,
   type ScheduleOutcome,

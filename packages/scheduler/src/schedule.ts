@@ -1,3 +1,4 @@
+import { executePrepared, preparedStatement } from '@acme/postgres';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { deadlinesView, type JsonValue } from './table.js';
 
@@ -118,6 +119,59 @@ export async function holdDeadline<DB>(tx: Kysely<DB> | Transaction<DB>, ref: De
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * `holdDeadline` for many keys of one kind at once (a run of messages handled together): the
+ * pending ones are locked in key order, so two runs holding overlapping keys wait on each other
+ * instead of deadlocking. Returns how many pending deadlines were there.
+ *
+ * @example
+ *   await holdDeadlines(tx, 'order.timeout', orderIds); // then append, then cancelDeadlines
+ */
+export async function holdDeadlines<DB>(
+  tx: Kysely<DB> | Transaction<DB>,
+  kind: string,
+  keys: readonly string[],
+): Promise<number> {
+  if (!tx.isTransaction) throw new DeadlineRequestError("holdDeadlines needs the caller's transaction");
+  for (const key of keys) validateRef({ kind, key });
+  if (keys.length === 0) return 0;
+  const [row] = await executePrepared<{ held: number }>(tx, holdStatement, [kind, [...new Set(keys)]]);
+  return row?.held ?? 0;
+}
+
+/** `cancelDeadline` for many keys of one kind in one statement; returns how many were cancelled. */
+export async function cancelDeadlines<DB>(
+  db: Kysely<DB> | Transaction<DB>,
+  kind: string,
+  keys: readonly string[],
+): Promise<number> {
+  for (const key of keys) validateRef({ kind, key });
+  if (keys.length === 0) return 0;
+  const [row] = await executePrepared<{ cancelled: number }>(db, cancelStatement, [kind, [...new Set(keys)]]);
+  return row?.cancelled ?? 0;
+}
+
+// Rows are locked as they leave the sort: in key order.
+const holdStatement = preparedStatement(
+  'scheduler_hold_deadlines',
+  `SELECT count(*)::int AS held FROM (
+     SELECT id FROM deadlines
+      WHERE kind = $1 AND key = ANY($2::text[]) AND fired_at IS NULL AND cancelled_at IS NULL
+      ORDER BY key
+        FOR UPDATE
+   ) pending`,
+);
+
+const cancelStatement = preparedStatement(
+  'scheduler_cancel_deadlines',
+  `WITH cancelled AS (
+     UPDATE deadlines SET cancelled_at = now()
+      WHERE kind = $1 AND key = ANY($2::text[]) AND fired_at IS NULL AND cancelled_at IS NULL
+     RETURNING 1
+   )
+   SELECT count(*)::int AS cancelled FROM cancelled`,
+);
 
 function validateRef(ref: DeadlineRef): void {
   if (typeof ref.kind !== 'string' || ref.kind === '')

@@ -1,6 +1,13 @@
-import { handleCommand, withConflictRetry, type CommandOutcome, type Executor } from '@acme/event-store';
+import {
+  handleCommand,
+  handleCommands,
+  withConflictRetry,
+  type CommandOutcome,
+  type Executor,
+} from '@acme/event-store';
 import type { Cause } from '@acme/messaging';
-import { holdDeadline } from '@acme/scheduler';
+import { holdDeadline, holdDeadlines } from '@acme/scheduler';
+import type { Transaction } from 'kysely';
 import { OUTBOX, type Outbox } from '@acme/service';
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -11,10 +18,17 @@ import {
   type OrderState,
 } from '../domain/index.js';
 import { toIntegrationEvents } from './integration-events.js';
-import { followDeadline, ORDER_TIMEOUT } from './order-deadline.js';
+import { followDeadline, followDeadlines, ORDER_TIMEOUT } from './order-deadline.js';
 import { SagaMetrics } from './saga-metrics.js';
 
 export type OrderOutcome = CommandOutcome<OrderState, OrderEvent>;
+
+/** One command of a run for `executeMany`. */
+export interface OrderCommandItem {
+  orderId: string;
+  command: OrderCommand;
+  cause: Cause;
+}
 
 /**
  * The one way a command reaches an order: load → decide → append, then — in the same transaction —
@@ -65,5 +79,41 @@ export class OrderCommands {
     // failing, the commit itself failing), the saga is counted now and again when it is redone.
     if (!outcome.replayed) this.sagas.observe(before, outcome.events);
     return outcome;
+  }
+
+  /**
+   * A run of commands (an event handler's batch of replies) in the caller's transaction, with the
+   * same steps as `execute` done once for all: the orders' deadlines held in one statement (in key
+   * order, before any stream), the orders loaded, decided and appended set-based, their
+   * integration events enqueued and their deadlines followed together. Any failure fails the run;
+   * the consumer then executes its commands one by one.
+   */
+  async executeMany(tx: Transaction<unknown>, items: readonly OrderCommandItem[]): Promise<OrderOutcome[]> {
+    const [only] = items;
+    if (items.length === 1 && only) return [await this.execute(tx, only.orderId, only.command, only.cause)];
+    await holdDeadlines(
+      tx,
+      ORDER_TIMEOUT,
+      items.map((item) => item.orderId),
+    );
+    const outcomes = await handleCommands(tx, {
+      decider: orderDecider,
+      commands: items.map(({ orderId, command, cause }) => ({
+        streamId: orderStreamId(orderId),
+        command,
+        correlationId: cause.correlationId,
+        causationId: cause.causationId,
+      })),
+      afterAppend: async (tx, outcomes) => {
+        const caused = outcomes.map((outcome, i) => ({ events: outcome.events, cause: items[i]?.cause }));
+        await this.outbox.publish(
+          tx,
+          caused.flatMap(({ events, cause }) => (cause ? toIntegrationEvents(events, cause) : [])),
+        );
+        await followDeadlines(tx, caused);
+      },
+    });
+    for (const outcome of outcomes) this.sagas.observe(outcome.before, outcome.events);
+    return outcomes;
   }
 }

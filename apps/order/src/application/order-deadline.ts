@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@acme/event-store';
 import type { Cause } from '@acme/messaging';
-import { cancelDeadline, schedule } from '@acme/scheduler';
+import { cancelDeadline, cancelDeadlines, schedule } from '@acme/scheduler';
 import type { Transaction } from 'kysely';
 import type { OrderEvent } from '../domain/index.js';
 
@@ -27,22 +27,42 @@ export async function followDeadline(
 ): Promise<void> {
   for (const event of events) {
     const key = event.data.orderId;
-    if (event.type === 'OrderPlaced') {
-      const payload: OrderTimeoutPayload = {
-        correlationId: cause.correlationId,
-        ...(cause.traceparent ? { traceparent: cause.traceparent } : {}),
-      };
-      await schedule(tx, {
-        kind: ORDER_TIMEOUT,
-        key,
-        dueAt: new Date(event.data.deadlineAt),
-        payload: { ...payload },
-      });
-    } else if (
-      event.type === 'OrderConfirmed' ||
-      (event.type === 'OrderCancelled' && event.data.reason !== 'timeout')
-    ) {
-      await cancelDeadline(tx, { kind: ORDER_TIMEOUT, key });
-    }
+    if (event.type === 'OrderPlaced') await scheduleTimeout(tx, event, cause);
+    else if (endsDeadline(event)) await cancelDeadline(tx, { kind: ORDER_TIMEOUT, key });
   }
+}
+
+/** `followDeadline` for a run of commands: the deadlines they end cancelled in one statement. */
+export async function followDeadlines(
+  tx: Transaction<unknown>,
+  runs: readonly { events: readonly RecordedEvent<OrderEvent>[]; cause: Cause | undefined }[],
+): Promise<void> {
+  const ended: string[] = [];
+  for (const { events, cause } of runs)
+    for (const event of events) {
+      if (event.type === 'OrderPlaced' && cause) await scheduleTimeout(tx, event, cause);
+      else if (endsDeadline(event)) ended.push(event.data.orderId);
+    }
+  await cancelDeadlines(tx, ORDER_TIMEOUT, ended);
+}
+
+/** Confirmed, or cancelled for another reason than the timeout (that deadline is the one firing). */
+const endsDeadline = (event: RecordedEvent<OrderEvent>): boolean =>
+  event.type === 'OrderConfirmed' || (event.type === 'OrderCancelled' && event.data.reason !== 'timeout');
+
+async function scheduleTimeout(
+  tx: Transaction<unknown>,
+  event: RecordedEvent<OrderEvent> & { type: 'OrderPlaced' },
+  cause: Cause,
+): Promise<void> {
+  const payload: OrderTimeoutPayload = {
+    correlationId: cause.correlationId,
+    ...(cause.traceparent ? { traceparent: cause.traceparent } : {}),
+  };
+  await schedule(tx, {
+    kind: ORDER_TIMEOUT,
+    key: event.data.orderId,
+    dueAt: new Date(event.data.deadlineAt),
+    payload: { ...payload },
+  });
 }
