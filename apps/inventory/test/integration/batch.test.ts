@@ -1,8 +1,8 @@
 // Runs of order events in one transaction (OrderStockService.apply) on the real stack: each test
 // publishes its events in one produce request to one partition, so the consumer fetches them as
 // one batch, in that order.
+import { handledIds, inboxTransactions } from '@acme/service/testing';
 import { eventually } from '@acme/testing';
-import { sql } from 'kysely';
 import {
   get,
   orderCancelled,
@@ -39,21 +39,7 @@ const placed = (orderId: string, lines: { sku: string; quantity: number }[]) => 
   data: orderPlaced(orderId, lines),
 });
 
-/** The transaction (xmin of its inbox row) that handled each event, once all are handled. */
-async function transactionsOf(ids: readonly string[]): Promise<Map<string, string>> {
-  return eventually(async () => {
-    const rows = await inboxRows(ids);
-    return rows.length === ids.length ? new Map(rows.map((r) => [r.message_id, r.tx])) : undefined;
-  });
-}
-
-async function inboxRows(ids: readonly string[]): Promise<{ message_id: string; tx: string }[]> {
-  const { rows } = await sql<{ message_id: string; tx: string }>`
-    SELECT message_id, xmin::text AS tx FROM inbox WHERE message_id = ANY(${[...ids]}::text[])`.execute(
-    world.db,
-  );
-  return rows;
-}
+const transactionsOf = (ids: readonly string[]) => inboxTransactions(world.db, ids);
 
 it('answers a run of orders in one transaction, decided in order: a refused order leaves the others reserved', async () => {
   const [a, b] = [unique('RUN-A'), unique('RUN-B')];
@@ -133,7 +119,7 @@ it('a run with a poison event and a refused order: the poison is parked alone, e
   // The failed run was rolled back and its events handled one by one: one transaction each.
   const transactions = await transactionsOf([beforeId, refusedId, afterId]);
   expect(new Set(transactions.values()).size).toBe(3);
-  expect(await handledIds([poisonId])).toEqual([]);
+  expect(await handledIds(world.db, [poisonId])).toEqual([]);
 
   await world.tap.waitFor(reserved, before);
   await world.tap.waitFor(insufficient, refused);
@@ -146,7 +132,3 @@ it('a run with a poison event and a refused order: the poison is parked alone, e
 /** What inventory published about the order. */
 const answers = (orderId: string) =>
   world.tap.about(orderId).filter((e) => e.type.startsWith('com.acme.inventory.'));
-
-async function handledIds(ids: readonly string[]): Promise<string[]> {
-  return (await inboxRows(ids)).map((r) => r.message_id);
-}

@@ -2,8 +2,8 @@
 // publishes its replies in one produce request to one partition, so the consumer fetches them as
 // one batch, in that order.
 import { randomUUID } from 'node:crypto';
+import { inboxTransactions } from '@acme/service/testing';
 import { eventually } from '@acme/testing';
-import { sql } from 'kysely';
 import {
   deadlineOf,
   eventTypes,
@@ -39,16 +39,7 @@ const insufficient = (orderId: string) => ({
   data: { orderId, shortages: [{ sku: skus.a, requested: 2, available: 0 }] },
 });
 
-/** The transaction (xmin of its inbox row) that handled each event, once all are handled. */
-async function transactionsOf(ids: readonly string[]): Promise<Map<string, string>> {
-  return eventually(async () => {
-    const { rows } = await sql<{ message_id: string; tx: string }>`
-      SELECT message_id, xmin::text AS tx FROM inbox WHERE message_id = ANY(${[...ids]}::text[])`.execute(
-      world.db,
-    );
-    return rows.length === ids.length ? new Map(rows.map((r) => [r.message_id, r.tx])) : undefined;
-  });
-}
+const transactionsOf = (ids: readonly string[]) => inboxTransactions(world.db, ids);
 
 it('records a run of replies for several orders in one transaction, and cancels what a refusal ends', async () => {
   const [first, second, refused] = [

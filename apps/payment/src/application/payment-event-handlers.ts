@@ -1,57 +1,53 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderCancelledV1, OrderPlacedV2, StockReservedV1 } from '@acme/contracts';
-import { ConsumeEvent, type EventContext } from '@acme/messaging/nest';
+import type { InboundEvent } from '@acme/messaging';
+import { ConsumeEvents, type EventBatchContext } from '@acme/messaging/nest';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PaymentTables } from '../infrastructure/tables.js';
-import { PaymentProcess } from './payment-process.js';
+import { PaymentProcess, type PaymentStep } from './payment-process.js';
+
+const orderPlaced = 'com.acme.order.placed.v2';
+const stockReserved = 'com.acme.inventory.stock-reserved.v1';
+const orderCancelled = 'com.acme.order.cancelled.v1';
+
+type Fact = OrderPlacedV2 | StockReservedV1 | OrderCancelledV1;
 
 /**
- * The facts payment reacts to. Each runs in the inbox transaction (a redelivered event is skipped);
- * domain errors are not retriable (straight to the DLQ), provider timeouts are.
+ * The facts payment reacts to, in runs (consecutive events of a partition in one inbox
+ * transaction; a redelivered event is skipped): each becomes a command on the order's payment
+ * stream, and the run's commands are run together (`PaymentProcess.runMany`). Domain errors are
+ * not retriable (straight to the DLQ once the run is handled event by event), provider timeouts are.
  *
- * Handlers take (data, context) positionally: the app does not depend on @nestjs/microservices for
- * `@Payload()`/`@Ctx()`, and without parameter decorators Nest passes the runtime's arguments as is.
+ * - OrderPlaced: learn what to charge; a StockReserved that came first (ChargeDeferred) is charged now.
+ * - StockReserved: charge, once per order — a second one (redelivered under a new id, or published
+ *   twice) decides nothing; before OrderPlaced the domain records ChargeDeferred. The new attempt
+ *   id becomes the paymentId if this one is the first.
+ * - OrderCancelled: compensate — refund a charge (also one that lands later); never charge afterwards.
  */
 @Injectable()
 export class PaymentEventHandlers {
   constructor(@Inject(PaymentProcess) private readonly process: PaymentProcess) {}
 
-  /** Learn what to charge; a StockReserved that came first (ChargeDeferred) is charged now. */
-  @ConsumeEvent('com.acme.order.placed.v2')
-  async orderPlaced(order: OrderPlacedV2, ctx: EventContext<PaymentTables>): Promise<void> {
-    const { orderId, totalMinor, currency, paymentToken } = order;
-    await this.process.run(
-      ctx.tx,
-      orderId,
-      { type: 'RegisterOrder', data: { orderId, amountMinor: totalMinor, currency, paymentToken } },
-      ctx.cause,
-    );
+  @ConsumeEvents([orderPlaced, stockReserved, orderCancelled])
+  async facts(events: readonly InboundEvent<Fact>[], ctx: EventBatchContext<PaymentTables>): Promise<void> {
+    await this.process.runMany(ctx.tx, events.map(toStep));
   }
+}
 
-  /**
-   * Charge, once per order: a second StockReserved (redelivered under a new id, or published
-   * twice) decides nothing. Before OrderPlaced the domain records ChargeDeferred and charges when
-   * the order registers. The new attempt id becomes the paymentId if this one is the first.
-   */
-  @ConsumeEvent('com.acme.inventory.stock-reserved.v1')
-  async stockReserved(reserved: StockReservedV1, ctx: EventContext<PaymentTables>): Promise<void> {
-    const { orderId } = reserved;
-    await this.process.run(
-      ctx.tx,
+function toStep(event: InboundEvent<Fact>): PaymentStep {
+  const cause = event.cause;
+  if (event.type === orderPlaced) {
+    const { orderId, totalMinor, currency, paymentToken } = event.data as OrderPlacedV2;
+    return {
       orderId,
-      { type: 'RequestCharge', data: { orderId, attemptId: randomUUID() } },
-      ctx.cause,
-    );
+      cause,
+      command: { type: 'RegisterOrder', data: { orderId, amountMinor: totalMinor, currency, paymentToken } },
+    };
   }
-
-  /** Compensate: refund a charge (also one that lands later); never charge afterwards. */
-  @ConsumeEvent('com.acme.order.cancelled.v1')
-  async orderCancelled(cancelled: OrderCancelledV1, ctx: EventContext<PaymentTables>): Promise<void> {
-    await this.process.run(
-      ctx.tx,
-      cancelled.orderId,
-      { type: 'OrderCancelled', data: { reason: cancelled.reason } },
-      ctx.cause,
-    );
+  if (event.type === stockReserved) {
+    const { orderId } = event.data as StockReservedV1;
+    return { orderId, cause, command: { type: 'RequestCharge', data: { orderId, attemptId: randomUUID() } } };
   }
+  const { orderId, reason } = event.data as OrderCancelledV1;
+  return { orderId, cause, command: { type: 'OrderCancelled', data: { reason } } };
 }

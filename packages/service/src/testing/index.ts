@@ -6,4 +6,5 @@ export {
   type ServiceWorldOptions,
   type WorldTokenOptions,
 } from './service-world.js';
+export { handledIds, inboxTransactions } from './inbox.js';
 export { bearer, signTestToken, type TestTokenOptions } from './tokens.js';
