@@ -11,6 +11,11 @@ export const orderConfigSchema = platformConfigSchema({ port: 3001, database: 'o
    */
   ORDER_RATE_LIMIT: z.coerce.number().int().positive().default(1_200),
   ORDER_RATE_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+  /**
+   * Most orders placed in one transaction (group commit): requests that arrive while earlier ones
+   * commit go together. 1 turns grouping off.
+   */
+  ORDER_PLACE_GROUP_MAX: z.coerce.number().int().min(1).max(1_000).default(64),
 });
 
 export type OrderConfig = z.infer<typeof orderConfigSchema>;

@@ -11,6 +11,8 @@ export interface BatchCommand<Command> {
   command: Command;
   correlationId?: string;
   causationId?: string;
+  /** The trace its events belong to (default: the active span's). */
+  traceparent?: string;
 }
 
 /** A command's outcome in a run, with the state its command was decided on. */
@@ -85,7 +87,7 @@ export async function handleCommands<State, Command, E extends Event>(
   for (const [streamId, stream] of [...streams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     let expected = stream.readAt;
     for (const { command, events } of stream.decided) {
-      const { correlationId, causationId } = commands[command] ?? {};
+      const { correlationId, causationId, traceparent } = commands[command] ?? {};
       appends.push({
         command,
         streamId,
@@ -97,6 +99,7 @@ export async function handleCommands<State, Command, E extends Event>(
           ...(decider.schemaVersions ? { schemaVersions: decider.schemaVersions } : {}),
           ...(correlationId ? { correlationId } : {}),
           ...(causationId ? { causationId } : {}),
+          ...(traceparent ? { traceparent } : {}),
         },
       });
       expected += events.length;

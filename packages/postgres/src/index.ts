@@ -5,3 +5,4 @@ export { deleteInBatches } from './delete-in-batches.js';
 export { migrate, MigrationError, type MigrationSet } from './migrate.js';
 export { afterCursor, commitHorizon, finishedTransaction, start, type CommitCursor } from './commit-order.js';
 export { executePrepared, preparedStatement, type PreparedStatement } from './prepared.js';
+export { GroupCommit, type GroupCommitOptions } from './group-commit.js';

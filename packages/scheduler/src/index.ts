@@ -8,6 +8,7 @@ export {
   holdDeadline,
   holdDeadlines,
   schedule,
+  scheduleMany,
   type DeadlineRef,
   type ScheduleOutcome,
   type ScheduleRequest,

@@ -73,6 +73,43 @@ export async function schedule<DB>(
 }
 
 /**
+ * `schedule` for many deadlines in one statement (a run of commands handled together), with the
+ * same rules per (kind, key); when one is listed twice, the last one counts. Invalid input throws
+ * `DeadlineRequestError` before anything is written.
+ *
+ * @example
+ *   await scheduleMany(tx, orders.map((o) => ({ kind: 'order.timeout', key: o.id, dueAt: o.deadline })));
+ */
+export async function scheduleMany<DB>(
+  db: Kysely<DB> | Transaction<DB>,
+  requests: readonly ScheduleRequest[],
+): Promise<void> {
+  const last = new Map<string, ScheduleRequest>();
+  for (const request of requests) {
+    validateRef(request);
+    if (!(request.dueAt instanceof Date) || Number.isNaN(request.dueAt.getTime()))
+      throw new DeadlineRequestError('dueAt must be a valid Date');
+    last.set(JSON.stringify([request.kind, request.key]), request);
+  }
+  if (last.size === 0) return;
+  const rows = [...last.values()];
+  await executePrepared(db, scheduleStatement, [
+    rows.map((r) => r.kind),
+    rows.map((r) => r.key),
+    rows.map((r) => r.dueAt.toISOString()),
+    rows.map((r) => serialise(r.payload === undefined ? null : r.payload)),
+  ]);
+}
+
+const scheduleStatement = preparedStatement(
+  'scheduler_schedule_many',
+  `INSERT INTO deadlines (kind, key, due_at, payload)
+   SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::jsonb[])
+   ON CONFLICT (kind, key) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload
+    WHERE deadlines.fired_at IS NULL AND deadlines.cancelled_at IS NULL`,
+);
+
+/**
  * Cancel the pending deadline (kind, key) inside the caller's transaction. Returns true when a
  * pending one was cancelled, false when there is none (never scheduled, already fired, cancelled
  * or pruned). A deadline being fired right now is locked by its worker: the cancel waits for it and

@@ -118,7 +118,8 @@ export class OrderStockService {
         outcomes.push('nothing');
         continue;
       }
-      const appendCause = { correlationId: step.cause.correlationId, causationId: step.cause.causationId };
+      const { correlationId, causationId, traceparent } = step.cause;
+      const appendCause = { correlationId, causationId, ...(traceparent ? { traceparent } : {}) };
       await appendSkuEvents(tx, decision.skus, skus, appendCause);
       const appended = await appendToStream(tx, reservationStreamId(step.orderId), decision.reservation, {
         streamType: reservationDecider.streamType,

@@ -13,6 +13,8 @@ export interface LoadedSku {
 export interface AppendCause {
   correlationId: string;
   causationId: string;
+  /** The trace the events belong to (default: the active span's). */
+  traceparent?: string;
 }
 
 /** Read each SKU's stream (from its snapshot); call it after `lockSkus` when locking. */
@@ -64,6 +66,7 @@ export async function appendSkuEvents(
       knownTypes: skuDecider.eventTypes,
       correlationId: cause.correlationId,
       causationId: cause.causationId,
+      ...(cause.traceparent ? { traceparent: cause.traceparent } : {}),
     });
     const state = appended.events.reduce((s, e) => skuDecider.evolve(s, e), before.state);
     loaded.set(sku, { state, version: appended.nextExpectedVersion });

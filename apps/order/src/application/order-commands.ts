@@ -82,19 +82,21 @@ export class OrderCommands {
   }
 
   /**
-   * A run of commands (an event handler's batch of replies) in the caller's transaction, with the
-   * same steps as `execute` done once for all: the orders' deadlines held in one statement (in key
-   * order, before any stream), the orders loaded, decided and appended set-based, their
-   * integration events enqueued and their deadlines followed together. Any failure fails the run;
-   * the consumer then executes its commands one by one.
+   * A run of commands (an event handler's batch of replies, a group of orders being placed) in the
+   * caller's transaction, with the same steps as `execute` done once for all: the orders'
+   * deadlines held in one statement (in key order, before any stream), the orders loaded, decided
+   * and appended set-based, their integration events enqueued and their deadlines followed
+   * together. Any failure fails the run; the caller then executes its commands one by one.
    */
-  async executeMany(tx: Transaction<unknown>, items: readonly OrderCommandItem[]): Promise<OrderOutcome[]> {
+  async executeMany<DB>(db: Transaction<DB>, items: readonly OrderCommandItem[]): Promise<OrderOutcome[]> {
+    const tx = db as unknown as Transaction<unknown>;
     const [only] = items;
     if (items.length === 1 && only) return [await this.execute(tx, only.orderId, only.command, only.cause)];
+    // An order being placed has no deadline yet: nothing to take.
     await holdDeadlines(
       tx,
       ORDER_TIMEOUT,
-      items.map((item) => item.orderId),
+      items.filter((item) => item.command.type !== 'PlaceOrder').map((item) => item.orderId),
     );
     const outcomes = await handleCommands(tx, {
       decider: orderDecider,
@@ -103,6 +105,7 @@ export class OrderCommands {
         command,
         correlationId: cause.correlationId,
         causationId: cause.causationId,
+        ...(cause.traceparent ? { traceparent: cause.traceparent } : {}),
       })),
       afterAppend: async (tx, outcomes) => {
         const caused = outcomes.map((outcome, i) => ({ events: outcome.events, cause: items[i]?.cause }));

@@ -1,6 +1,12 @@
 import type { RecordedEvent } from '@acme/event-store';
 import type { Cause } from '@acme/messaging';
-import { cancelDeadline, cancelDeadlines, schedule } from '@acme/scheduler';
+import {
+  cancelDeadline,
+  cancelDeadlines,
+  schedule,
+  scheduleMany,
+  type ScheduleRequest,
+} from '@acme/scheduler';
 import type { Transaction } from 'kysely';
 import type { OrderEvent } from '../domain/index.js';
 
@@ -32,17 +38,22 @@ export async function followDeadline(
   }
 }
 
-/** `followDeadline` for a run of commands: the deadlines they end cancelled in one statement. */
+/**
+ * `followDeadline` for a run of commands: the deadlines they start scheduled in one statement, and
+ * those they end cancelled in another.
+ */
 export async function followDeadlines(
   tx: Transaction<unknown>,
   runs: readonly { events: readonly RecordedEvent<OrderEvent>[]; cause: Cause | undefined }[],
 ): Promise<void> {
+  const started: ScheduleRequest[] = [];
   const ended: string[] = [];
   for (const { events, cause } of runs)
     for (const event of events) {
-      if (event.type === 'OrderPlaced' && cause) await scheduleTimeout(tx, event, cause);
+      if (event.type === 'OrderPlaced' && cause) started.push(timeoutOf(event, cause));
       else if (endsDeadline(event)) ended.push(event.data.orderId);
     }
+  await scheduleMany(tx, started);
   await cancelDeadlines(tx, ORDER_TIMEOUT, ended);
 }
 
@@ -55,14 +66,21 @@ async function scheduleTimeout(
   event: RecordedEvent<OrderEvent> & { type: 'OrderPlaced' },
   cause: Cause,
 ): Promise<void> {
+  await schedule(tx, timeoutOf(event, cause));
+}
+
+function timeoutOf(
+  event: RecordedEvent<OrderEvent> & { type: 'OrderPlaced' },
+  cause: Cause,
+): ScheduleRequest {
   const payload: OrderTimeoutPayload = {
     correlationId: cause.correlationId,
     ...(cause.traceparent ? { traceparent: cause.traceparent } : {}),
   };
-  await schedule(tx, {
+  return {
     kind: ORDER_TIMEOUT,
     key: event.data.orderId,
     dueAt: new Date(event.data.deadlineAt),
     payload: { ...payload },
-  });
+  };
 }

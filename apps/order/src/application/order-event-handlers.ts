@@ -9,7 +9,6 @@ import { PermanentError } from '@acme/messaging';
 import type { InboundEvent } from '@acme/messaging';
 import { ConsumeEvent, ConsumeEvents, EventBatchContext, EventContext } from '@acme/messaging/nest';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Transaction } from 'kysely';
 import { OrderNotFoundError, type OrderCommand } from '../domain/index.js';
 import { recordSku } from '../infrastructure/catalogue.repository.js';
 import type { OrderDatabase } from '../infrastructure/database.js';
@@ -55,7 +54,7 @@ export class OrderEventHandlers {
       cause: event.cause,
     }));
     try {
-      await this.commands.executeMany(ctx.tx as Transaction<unknown>, items);
+      await this.commands.executeMany(ctx.tx, items);
     } catch (error) {
       // A reply about an order this service never placed cannot come from the saga — inventory and
       // payment only answer the OrderPlaced we publish after it committed — so it is a bug or a

@@ -28,3 +28,33 @@ export async function unknownSkus(db: OrderDb, skus: readonly string[]): Promise
   const found = new Set(known.map((row) => row.sku));
   return new Set(skus.filter((sku) => !found.has(sku)));
 }
+
+/**
+ * The catalogue as POST /orders checks it, with the SKUs found so far remembered: a SKU, once
+ * announced, stays in the catalogue (rows are only ever added), so a known one needs no query.
+ * Unknown ones are looked up every time — inventory may announce them any moment. At most
+ * `capacity` SKUs are remembered; past that the oldest are looked up again.
+ */
+export class KnownSkus {
+  private readonly known = new Set<string>();
+
+  constructor(
+    private readonly db: OrderDb,
+    private readonly capacity = 100_000,
+  ) {}
+
+  async unknown(skus: readonly string[]): Promise<Set<string>> {
+    const unsure = skus.filter((sku) => !this.known.has(sku));
+    const unknown = await unknownSkus(this.db, unsure);
+    for (const sku of unsure) if (!unknown.has(sku)) this.remember(sku);
+    return unknown;
+  }
+
+  private remember(sku: string): void {
+    if (this.known.size >= this.capacity) {
+      const [oldest] = this.known;
+      if (oldest !== undefined) this.known.delete(oldest);
+    }
+    this.known.add(sku);
+  }
+}

@@ -118,6 +118,7 @@ export class PaymentProcess {
         command: { ...command, metadata: { now } },
         correlationId: cause.correlationId,
         causationId: cause.causationId,
+        ...(cause.traceparent ? { traceparent: cause.traceparent } : {}),
       })),
       afterAppend: (appendTx, outcomes) =>
         this.outbox.publish(
