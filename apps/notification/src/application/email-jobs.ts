@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@acme/event-store';
-import { schedule } from '@acme/scheduler';
+import { scheduleMany } from '@acme/scheduler';
 import type { Transaction } from 'kysely';
 import type { NotificationEvent } from '../domain/index.js';
 
@@ -15,25 +15,27 @@ export interface EmailJob {
 }
 
 /**
- * A durable "send" job, due now, for every e-mail the decider just requested — in the caller's
- * transaction, so the job exists if and only if the request was stored. The job's key is the
- * e-mail's dedupe key: (kind, key) is unique, so a request can never get two jobs.
+ * A durable "send" job, due now, for every e-mail the decider just requested (for each order, its
+ * new events) — in the caller's transaction, so the job exists if and only if the request was
+ * stored; one statement for all. The job's key is the e-mail's dedupe key: (kind, key) is unique,
+ * so a request can never get two jobs.
  */
 export async function scheduleRequestedEmails(
   tx: Transaction<unknown>,
-  orderId: string,
-  events: readonly RecordedEvent<NotificationEvent>[],
+  orders: readonly { orderId: string; events: readonly RecordedEvent<NotificationEvent>[] }[],
   now: number,
 ): Promise<void> {
-  for (const event of events) {
-    if (event.type !== 'NotificationRequested') continue;
-    const job: EmailJob = {
-      orderId,
-      dedupeKey: event.data.dedupeKey,
-      correlationId: event.metadata.correlationId,
-    };
-    await schedule(tx, { kind: EMAIL_SEND, key: job.dedupeKey, dueAt: new Date(now), payload: { ...job } });
-  }
+  const jobs = orders.flatMap(({ orderId, events }) =>
+    events.flatMap((event): EmailJob[] =>
+      event.type === 'NotificationRequested'
+        ? [{ orderId, dedupeKey: event.data.dedupeKey, correlationId: event.metadata.correlationId }]
+        : [],
+    ),
+  );
+  await scheduleMany(
+    tx,
+    jobs.map((job) => ({ kind: EMAIL_SEND, key: job.dedupeKey, dueAt: new Date(now), payload: { ...job } })),
+  );
 }
 
 /** The job of a deadline's payload; throws when it is not one (a bug: only this app writes them). */
