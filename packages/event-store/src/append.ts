@@ -100,7 +100,7 @@ function recordedResult<E extends Event>(
   };
 }
 
-/** One stream's part of `appendToStreams`. */
+/** One part of `appendToStreams`: events for one stream, with their own options. */
 export interface StreamAppend<E extends Event = Event> {
   streamId: string;
   events: readonly E[];
@@ -112,8 +112,12 @@ export interface StreamAppend<E extends Event = Event> {
  * Append to many streams in one statement, each at the version its caller expected: all of them,
  * or — when any stream moved meanwhile — `ConcurrencyError` for the first such stream, after which
  * the caller's transaction must be rolled back (the other streams' events went in). A run of
- * commands handled together appends this way: one round trip instead of one per stream. A stream
- * may be listed once; validation of every part comes before any write.
+ * commands handled together appends this way: one round trip instead of one per stream.
+ *
+ * A stream may have several parts (several commands' events, each with its own correlation and
+ * causation), in order, each expecting the version the one before it leaves: they go in as one
+ * append. Streams are written in stream id order, so concurrent multi-stream appends cannot
+ * deadlock. Validation of every part comes before any write. Results come in the parts' order.
  *
  * @example
  *   await appendToStreams(tx, [
@@ -125,41 +129,68 @@ export async function appendToStreams<E extends Event>(
   db: Executor,
   appends: readonly StreamAppend<E>[],
 ): Promise<AppendResult<E>[]> {
-  const parts = appends.map((append) => ({
-    append,
-    expected: append.options.expectedVersion === 'no-stream' ? 0 : append.options.expectedVersion,
-    rows: prepare(append.streamId, append.events, append.options),
-  }));
-  if (new Set(appends.map((a) => a.streamId)).size < appends.length)
-    throw new InvalidAppendError(
-      appends.map((a) => a.streamId).join(', '),
-      'a multi-stream append lists a stream more than once',
-    );
-  if (parts.length === 0) return [];
+  // Per stream, its parts in order, chained: each starts where the one before it ends.
+  const streams = new Map<string, { expected: number; next: number; parts: number[] }>();
+  const prepared = appends.map((append, index) => {
+    const rows = prepare(append.streamId, append.events, append.options);
+    const expected = append.options.expectedVersion === 'no-stream' ? 0 : append.options.expectedVersion;
+    const stream = streams.get(append.streamId);
+    if (stream && stream.next !== expected)
+      throw new InvalidAppendError(
+        append.streamId,
+        `a part expecting version ${expected} follows one that leaves the stream at ${stream.next}`,
+      );
+    if (stream) {
+      stream.next += rows.length;
+      stream.parts.push(index);
+    } else streams.set(append.streamId, { expected, next: expected + rows.length, parts: [index] });
+    return { append, rows };
+  });
+  if (prepared.length === 0) return [];
   const columns: unknown[][] = [[], [], [], [], [], [], [], []];
-  for (const { append, expected, rows } of parts)
-    rows.forEach((row, i) => {
-      columns[0]?.push(append.streamId);
-      columns[1]?.push(append.options.streamType);
-      columns[2]?.push(expected);
-      columns[3]?.push(i + 1);
-      columns[4]?.push(row.type);
-      columns[5]?.push(row.data);
-      columns[6]?.push(JSON.stringify(row.metadata));
-      columns[7]?.push(row.metadata.schemaVersion);
-    });
+  // In stream id order: two transactions appending to the same streams insert in the same order,
+  // so one waits for the other instead of each holding a stream the other needs.
+  for (const [streamId, { expected, parts }] of [...streams].sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )) {
+    let n = 0;
+    for (const index of parts) {
+      const part = prepared[index];
+      if (!part) continue;
+      for (const row of part.rows) {
+        columns[0]?.push(streamId);
+        columns[1]?.push(part.append.options.streamType);
+        columns[2]?.push(expected);
+        columns[3]?.push(++n);
+        columns[4]?.push(row.type);
+        columns[5]?.push(row.data);
+        columns[6]?.push(JSON.stringify(row.metadata));
+        columns[7]?.push(row.metadata.schemaVersion);
+      }
+    }
+  }
   const inserted = await executePrepared<InsertedRow & { stream_id: string }>(db, appendStreams, columns);
-  const byStream = new Map<string, (InsertedRow & { stream_id: string })[]>();
+  const byVersion = new Map<string, Map<number, InsertedRow>>();
   for (const row of inserted) {
-    const rows = byStream.get(row.stream_id);
-    if (rows) rows.push(row);
-    else byStream.set(row.stream_id, [row]);
+    let versions = byVersion.get(row.stream_id);
+    if (!versions) {
+      versions = new Map<number, InsertedRow>();
+      byVersion.set(row.stream_id, versions);
+    }
+    versions.set(row.version, row);
   }
   const results: AppendResult<E>[] = [];
-  for (const { append, rows } of parts) {
-    const stored = byStream.get(append.streamId);
-    if (!stored || stored.length < rows.length)
-      throw await conflict(db, append.streamId, append.options.expectedVersion);
+  for (const { append, rows } of prepared) {
+    const expected = append.options.expectedVersion === 'no-stream' ? 0 : append.options.expectedVersion;
+    const versions = byVersion.get(append.streamId);
+    const stored = rows.flatMap((_, i) => {
+      const row = versions?.get(expected + i + 1);
+      return row ? [row] : [];
+    });
+    if (stored.length < rows.length) {
+      const first = streams.get(append.streamId)?.expected ?? expected;
+      throw await conflict(db, append.streamId, first);
+    }
     results.push(recordedResult(append.streamId, append.events, append.options, rows, stored));
   }
   return results;

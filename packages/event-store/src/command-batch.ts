@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { aggregateStreams, maybeSnapshot } from './aggregate.js';
-import { appendToStreams, type AppendResult, type StreamAppend } from './append.js';
+import { appendToStreams, type StreamAppend } from './append.js';
 import type { CommandOutcome } from './command.js';
 import type { Decider } from './decider.js';
 import type { Event, RecordedEvent } from './event.js';
@@ -79,12 +79,10 @@ export async function handleCommands<State, Command, E extends Event>(
     stream.version += events.length;
   });
 
-  // One part per stream; events of different commands carry their own correlation and causation,
-  // so each command's events are a part of their own, the later ones expecting the earlier.
-  // In stream id order: two runs appending to the same streams insert in the same order, so one
-  // waits for the other instead of each holding a stream the other needs.
+  // A part per command that decided something: each carries its own correlation and causation,
+  // and a stream's later parts expect the versions its earlier ones leave.
   const appends: (StreamAppend<E> & { command: number })[] = [];
-  for (const [streamId, stream] of [...streams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [streamId, stream] of streams) {
     let expected = stream.readAt;
     for (const { command, events } of stream.decided) {
       const { correlationId, causationId, traceparent } = commands[command] ?? {};
@@ -105,7 +103,7 @@ export async function handleCommands<State, Command, E extends Event>(
       expected += events.length;
     }
   }
-  const appended = await appendInRounds(tx, appends);
+  const appended = await appendToStreams(tx, appends);
 
   const recorded = new Map<number, RecordedEvent<E>[]>();
   appends.forEach((append, i) => recorded.set(append.command, appended[i]?.events ?? []));
@@ -127,38 +125,4 @@ export async function handleCommands<State, Command, E extends Event>(
       await maybeSnapshot(tx, streamId, decider, stream.state, stream.readAt, stream.version);
   await options.afterAppend?.(tx, outcomes);
   return outcomes;
-}
-
-/**
- * `appendToStreams` lists a stream once: a stream with several commands' events goes in rounds —
- * every stream's first part, then every second part (expecting the first), and so on.
- */
-async function appendInRounds<E extends Event>(
-  tx: Transaction<unknown>,
-  appends: readonly (StreamAppend<E> & { command: number })[],
-): Promise<AppendResult<E>[]> {
-  const results = new Array<AppendResult<E>>(appends.length);
-  let pending = appends.map((append, index) => ({ append, index }));
-  while (pending.length > 0) {
-    const seen = new Set<string>();
-    const round: typeof pending = [];
-    const later: typeof pending = [];
-    for (const item of pending) {
-      if (seen.has(item.append.streamId)) later.push(item);
-      else {
-        seen.add(item.append.streamId);
-        round.push(item);
-      }
-    }
-    const stored = await appendToStreams(
-      tx,
-      round.map(({ append }) => append),
-    );
-    round.forEach(({ index }, i) => {
-      const result = stored[i];
-      if (result) results[index] = result;
-    });
-    pending = later;
-  }
-  return results;
 }

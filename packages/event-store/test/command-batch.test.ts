@@ -73,6 +73,31 @@ describe('appendToStreams', () => {
     expect((await readStream(db, b))[0]?.metadata).toMatchObject({ causationId: 'c-b' });
   });
 
+  it('takes several parts of one stream, each with its own causation, chained by their expected versions', async () => {
+    const a = fresh('a');
+    const results = await appendToStreams(db, [
+      {
+        streamId: a,
+        events: [added(1)],
+        options: { ...options, expectedVersion: 'no-stream', causationId: 'p1' },
+      },
+      {
+        streamId: a,
+        events: [added(2), added(3)],
+        options: { ...options, expectedVersion: 1, causationId: 'p2' },
+      },
+    ]);
+    expect(results.map((r) => r.events.map((e) => e.version))).toEqual([[1], [2, 3]]);
+    expect((await readStream(db, a)).map((e) => e.metadata.causationId)).toEqual(['p1', 'p2', 'p2']);
+    await expect(
+      appendToStreams(db, [
+        { streamId: a, events: [added(1)], options: { ...options, expectedVersion: 3 } },
+        { streamId: a, events: [added(1)], options: { ...options, expectedVersion: 3 } },
+      ]),
+    ).rejects.toThrow('follows one that leaves the stream at 4');
+    expect(await readStream(db, a)).toHaveLength(3);
+  });
+
   it('names the stream that moved, and a rollback leaves every stream as it was', async () => {
     const [a, b] = [fresh('a'), fresh('b')];
     await appendToStream(db, b, [added(1), added(1)], { ...options, expectedVersion: 'no-stream' });

@@ -1,9 +1,12 @@
 import {
   aggregateStream,
+  aggregateStreams,
   appendToStream,
+  appendToStreams,
   ConcurrencyError,
   withConflictRetry,
   type Executor,
+  type StreamAppend,
 } from '@acme/event-store';
 import type { Cause, OutgoingEvent } from '@acme/messaging';
 import { OUTBOX, type Outbox } from '@acme/service';
@@ -14,18 +17,14 @@ import {
   reservationDecider,
   reservationStreamId,
   reserveOrderStock,
+  skuDecider,
+  skuStreamId,
   type ReservationState,
   type StockDecision,
   type StockLine,
 } from '../domain/index.js';
 import { lockSkus } from '../infrastructure/sku-locks.js';
-import {
-  appendSkuEvents,
-  appendSkus,
-  loadSkus,
-  saveSkus,
-  type LoadedSku,
-} from '../infrastructure/sku-streams.js';
+import { appendSkus, loadSkus, saveSkus, type LoadedSku } from '../infrastructure/sku-streams.js';
 import { reservationAnswers } from './integration-events.js';
 import { INVENTORY_OPTIONS, type InventoryOptions } from './inventory.tokens.js';
 
@@ -83,31 +82,33 @@ export class OrderStockService {
 
   private async applyTogether(tx: Transaction<unknown>, steps: readonly OrderStep[]): Promise<StepOutcome[]> {
     const now = Date.now();
-    const reservations = new Map<string, { state: ReservationState; version: number }>();
-    for (const { orderId } of steps)
-      if (!reservations.has(orderId))
-        reservations.set(
-          orderId,
-          await aggregateStream(tx, reservationStreamId(orderId), reservationDecider),
-        );
+    const reservations = await aggregateStreams(
+      tx,
+      steps.map((step) => reservationStreamId(step.orderId)),
+      reservationDecider,
+    );
+    const reservationOf = (orderId: string) =>
+      reservations.get(reservationStreamId(orderId)) ?? {
+        state: reservationDecider.initialState(),
+        version: 0,
+        eventsRead: 0,
+      };
     // Placed orders may hold their lines; released ones give back what they hold now (an order
     // placed earlier in this run holds a subset of its own lines, already in the set).
     const touched = new Set<string>();
     for (const step of steps) {
-      const reservation = reservations.get(step.orderId)?.state;
+      const reservation = reservationOf(step.orderId).state;
       if (step.kind === 'reserve') for (const line of step.lines) touched.add(line.sku);
-      else if (reservation?.status === 'reserved')
-        for (const line of reservation.lines) touched.add(line.sku);
+      else if (reservation.status === 'reserved') for (const line of reservation.lines) touched.add(line.sku);
     }
     const skus = await this.readSkus(tx, touched);
     const before = new Map([...skus].map(([sku, { version }]) => [sku, version]));
+    // Decided one after the other on the states the earlier steps left; appended all at once.
+    const appends: StreamAppend[] = [];
     const answers: OutgoingEvent[] = [];
     const outcomes: StepOutcome[] = [];
     for (const step of steps) {
-      const reservation = reservations.get(step.orderId) ?? {
-        state: reservationDecider.initialState(),
-        version: 0,
-      };
+      const reservation = reservationOf(step.orderId);
       const decision =
         step.kind === 'reserve'
           ? reservation.state.status === 'none'
@@ -119,21 +120,46 @@ export class OrderStockService {
         continue;
       }
       const { correlationId, causationId, traceparent } = step.cause;
-      const appendCause = { correlationId, causationId, ...(traceparent ? { traceparent } : {}) };
-      await appendSkuEvents(tx, decision.skus, skus, appendCause);
-      const appended = await appendToStream(tx, reservationStreamId(step.orderId), decision.reservation, {
-        streamType: reservationDecider.streamType,
-        expectedVersion: reservation.version,
-        knownTypes: reservationDecider.eventTypes,
-        ...appendCause,
+      const cause = { correlationId, causationId, ...(traceparent ? { traceparent } : {}) };
+      for (const { sku, events } of decision.skus) {
+        const loaded = skus.get(sku) ?? { state: skuDecider.initialState(), version: 0 };
+        appends.push({
+          streamId: skuStreamId(sku),
+          events,
+          options: {
+            streamType: skuDecider.streamType,
+            expectedVersion: loaded.version,
+            knownTypes: skuDecider.eventTypes,
+            ...cause,
+          },
+        });
+        skus.set(sku, {
+          state: events.reduce((state, event) => skuDecider.evolve(state, event), loaded.state),
+          version: loaded.version + events.length,
+        });
+      }
+      appends.push({
+        streamId: reservationStreamId(step.orderId),
+        events: decision.reservation,
+        options: {
+          streamType: reservationDecider.streamType,
+          expectedVersion: reservation.version,
+          knownTypes: reservationDecider.eventTypes,
+          ...cause,
+        },
       });
-      reservations.set(step.orderId, {
-        state: appended.events.reduce((s, e) => reservationDecider.evolve(s, e), reservation.state),
-        version: appended.nextExpectedVersion,
+      reservations.set(reservationStreamId(step.orderId), {
+        state: decision.reservation.reduce(
+          (state, event) => reservationDecider.evolve(state, event),
+          reservation.state,
+        ),
+        version: reservation.version + decision.reservation.length,
+        eventsRead: reservation.eventsRead,
       });
       answers.push(...reservationAnswers(decision.reservation, step.cause));
       outcomes.push(outcomeOf(decision));
     }
+    await appendToStreams(tx, appends);
     await saveSkus(tx, before, skus);
     if (answers.length > 0) await this.outbox.publish(tx, answers);
     return outcomes;

@@ -1,4 +1,4 @@
-import { aggregateStream, appendToStream, maybeSnapshot } from '@acme/event-store';
+import { aggregateStreams, appendToStream, maybeSnapshot } from '@acme/event-store';
 import { sql, type Transaction } from 'kysely';
 import { skuDecider, skuStreamId, type SkuAppend, type SkuState } from '../domain/index.js';
 import type { InventoryDatabase } from './database.js';
@@ -17,18 +17,19 @@ export interface AppendCause {
   traceparent?: string;
 }
 
-/** Read each SKU's stream (from its snapshot); call it after `lockSkus` when locking. */
+/** Read each SKU's stream (from its snapshot), all in one statement; call it after `lockSkus` when locking. */
 export async function loadSkus(
   tx: Transaction<unknown>,
   skus: Iterable<string>,
 ): Promise<Map<string, LoadedSku>> {
-  const loaded = new Map<string, LoadedSku>();
-  // One connection: queries on it run one after the other anyway.
-  for (const sku of new Set(skus)) {
-    const { state, version } = await aggregateStream(tx, skuStreamId(sku), skuDecider);
-    loaded.set(sku, { state, version });
-  }
-  return loaded;
+  const ids = [...new Set(skus)];
+  const streams = await aggregateStreams(tx, ids.map(skuStreamId), skuDecider);
+  return new Map(
+    ids.map((sku) => {
+      const loaded = streams.get(skuStreamId(sku));
+      return [sku, { state: loaded?.state ?? skuDecider.initialState(), version: loaded?.version ?? 0 }];
+    }),
+  );
 }
 
 /**
@@ -83,29 +84,44 @@ export async function saveSkus(
   loaded: ReadonlyMap<string, LoadedSku>,
   names: ReadonlyMap<string, string> = new Map(),
 ): Promise<void> {
+  const changed: [string, LoadedSku][] = [];
   for (const [sku, fromVersion] of before) {
     const after = loaded.get(sku);
     if (!after || after.version === fromVersion) continue;
     await maybeSnapshot(tx, skuStreamId(sku), skuDecider, after.state, fromVersion, after.version);
-    await saveStockLevel(tx, sku, after, names.get(sku));
+    changed.push([sku, after]);
   }
+  await saveStockLevels(tx, changed, names);
 }
 
-async function saveStockLevel(
+/** The `stock_levels` rows of these SKUs, in one statement. */
+async function saveStockLevels(
   tx: Transaction<unknown>,
-  sku: string,
-  { state, version }: LoadedSku,
-  name: string | undefined,
+  skus: readonly [string, LoadedSku][],
+  names: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const row = { on_hand: state.onHand, reserved: state.reserved, version, updated_at: new Date() };
+  if (skus.length === 0) return;
+  const updatedAt = new Date();
   await (tx as Transaction<InventoryDatabase>)
     .insertInto('stock_levels')
-    .values({ sku, name: name ?? null, ...row })
+    .values(
+      skus.map(([sku, { state, version }]) => ({
+        sku,
+        name: names.get(sku) ?? null,
+        on_hand: state.onHand,
+        reserved: state.reserved,
+        version,
+        updated_at: updatedAt,
+      })),
+    )
     .onConflict((oc) =>
       oc.column('sku').doUpdateSet({
-        ...row,
+        on_hand: (eb) => eb.ref('excluded.on_hand'),
+        reserved: (eb) => eb.ref('excluded.reserved'),
+        version: (eb) => eb.ref('excluded.version'),
+        updated_at: (eb) => eb.ref('excluded.updated_at'),
         // A name given now replaces the old one; no name keeps it.
-        name: name ?? sql`stock_levels.name`,
+        name: sql`coalesce(excluded.name, stock_levels.name)`,
       }),
     )
     .execute();
