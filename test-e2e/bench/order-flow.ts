@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { eventually, type TestStack } from '@acme/testing';
 import { orderFor } from '../system/api.js';
 import { serviceNames, type ServiceName } from '../system/system.js';
-import { Traffic, type TrafficStats } from '../system/traffic.js';
+import { pickToken, Traffic, type TokenMix, type TrafficStats } from '../system/traffic.js';
 import { systemWorld, type SystemWorld } from '../system/world.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,6 +29,7 @@ export interface OrderFlow {
     orders: number,
     progress: Progress,
     clients?: number,
+    mix?: TokenMix,
   ): Promise<{ ids: string[]; confirmed: number; seconds: number }>;
   /** An open-loop load of `rate` orders/s for `seconds`, timed until every order has settled. */
   steady(
@@ -100,7 +101,7 @@ export async function orderFlow(
   return {
     world,
     skus,
-    async endToEnd(orders, progress, clients = 64) {
+    async endToEnd(orders, progress, clients = 64, mix = { tok_ok: 1 }) {
       const ids: string[] = [];
       const started = process.hrtime.bigint();
       let next = 0;
@@ -108,7 +109,9 @@ export async function orderFlow(
         Array.from({ length: clients }, async () => {
           while (next < orders) {
             next++;
-            const reply = await world.api.placeOrder(orderFor(skus[next % skus.length] ?? 'bench-0'));
+            const reply = await world.api.placeOrder(
+              orderFor(skus[next % skus.length] ?? 'bench-0', pickToken(mix)),
+            );
             if (reply.status === 201) ids.push(reply.body.orderId);
           }
         }),

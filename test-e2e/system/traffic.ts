@@ -17,7 +17,8 @@ export function parseMix(text: string): TokenMix {
   return mix;
 }
 
-function pick(mix: TokenMix): string {
+/** A payment token drawn from the mix by weight. */
+export function pickToken(mix: TokenMix): string {
   const total = Object.values(mix).reduce((a, b) => a + b, 0);
   let r = Math.random() * total;
   for (const [token, weight] of Object.entries(mix)) {
@@ -89,7 +90,7 @@ export class Traffic {
 
   private placeOne(): void {
     const sku = this.options.skus[Math.floor(Math.random() * this.options.skus.length)] ?? 'sku';
-    const body = orderFor(sku, pick(this.options.mix), 1 + Math.floor(Math.random() * 2));
+    const body = orderFor(sku, pickToken(this.options.mix), 1 + Math.floor(Math.random() * 2));
     const t0 = Date.now();
     this.stats.sent++;
     this.stats.inFlight++;

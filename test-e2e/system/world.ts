@@ -13,7 +13,7 @@ import {
   type TestStack,
 } from '@acme/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { client, type Client, type PlaceOrderBody, type Reply, type OrderView } from './api.js';
 import { runLogDir, serviceNames, startSystem, type ServiceName, type System } from './system.js';
 
@@ -111,26 +111,38 @@ export async function systemWorld(
       },
     );
 
+  const db = (name: ServiceName): Kysely<unknown> => {
+    let pool = pools.get(name);
+    if (!pool) {
+      pool = connect({ url: scratches[name].url, max: 2 });
+      pools.set(name, pool);
+    }
+    return pool;
+  };
+
   return {
     stack,
     system,
     api,
     tap,
     smtp,
-    db: (name) => {
-      let pool = pools.get(name);
-      if (!pool) {
-        pool = connect({ url: scratches[name].url, max: 2 });
-        pools.set(name, pool);
-      }
-      return pool;
-    },
+    db,
     placeWhenKnown,
     seed: async (sku, quantity) => {
       const added = await api.addStock(sku, quantity);
       if (added.status >= 300)
         throw new Error(`seeding ${sku}: ${added.status} ${JSON.stringify(added.body)}`);
-      await tap.waitFor('com.acme.inventory.stock-added.v1', sku);
+      const event = await tap.waitFor('com.acme.inventory.stock-added.v1', sku);
+      // Sellable once the order service has recorded it in its catalogue (its inbox has the event).
+      const orders = db('order');
+      await eventually(
+        async () => {
+          const { rows } = await sql<{ n: number }>`
+            SELECT count(*)::int AS n FROM inbox WHERE message_id = ${event.envelope.id}`.execute(orders);
+          return (rows[0]?.n ?? 0) > 0 ? true : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 50, description: `the order service to know ${sku}` },
+      );
     },
     settled: (orderId, statuses = ['confirmed', 'cancelled', 'shipped'], timeoutMs = 30_000) =>
       eventually(
