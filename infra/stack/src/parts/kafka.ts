@@ -113,7 +113,7 @@ export class KafkaPart extends DaemonPart {
     }
     progress(`formatting KRaft storage (SCRAM user ${this.config.KAFKA_SASL_USERNAME})`);
     mkdirSync(this.dataDir, { recursive: true });
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = this.config;
     await run(
       'java',
@@ -122,8 +122,7 @@ export class KafkaPart extends DaemonPart {
         this.classpath(),
         'kafka.tools.StorageTool',
         'format',
-        '-t',
-        clusterId,
+        `--cluster-id=${clusterId}`,
         '-c',
         this.propertiesFile,
         ...scramMechanisms.flatMap((m) => ['--add-scram', `${m}=[name=${username},password=${password}]`]),
@@ -211,5 +210,17 @@ async function describeCluster(options: Omit<KafkaConfig, 'clientId' | 'logLevel
     return await admin.describeCluster();
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * A random KRaft cluster id: 16 bytes, base64url, as `kafka-storage random-uuid` makes them — and,
+ * like Kafka's own, never starting with "-", which a command line would take for an option (one
+ * id in 64 does: a fresh-clone run failed on `format -t -4TCg…`).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
