@@ -2,12 +2,9 @@
 // publishes its events in one produce request to one partition, so the consumer fetches them as
 // one batch, in that order.
 import { randomUUID } from 'node:crypto';
-import { inboxTransactions, serviceWorld } from '@acme/service/testing';
-import { AppModule } from '../../src/app.module.js';
-import { paymentConfigSchema } from '../../src/config.js';
+import { inboxTransactions } from '@acme/service/testing';
 import type { ProviderSimulator } from '../../src/infrastructure/provider-simulator.js';
-import { PAYMENT_PROVIDER } from '../../src/payment.tokens.js';
-import { cancelled, newOrderId, placed, reserved, SECRET, T, type World } from './support.js';
+import { cancelled, newOrderId, placed, reserved, startPaymentWorld, T, type World } from './support.js';
 
 jest.setTimeout(60_000);
 
@@ -15,13 +12,7 @@ let world: World;
 let simulator: ProviderSimulator;
 
 beforeAll(async () => {
-  world = await serviceWorld({
-    service: 'payment',
-    schema: paymentConfigSchema,
-    module: (config) => AppModule.register(config),
-    env: { PAYMENT_WEBHOOK_SECRET: SECRET },
-  });
-  simulator = world.app.get<ProviderSimulator>(PAYMENT_PROVIDER, { strict: false });
+  ({ world, simulator } = await startPaymentWorld());
 });
 
 afterAll(async () => {

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { serviceWorld } from '@acme/service/testing';
 import { eventually } from '@acme/testing';
-import { AppModule } from '../../src/app.module.js';
-import { paymentConfigSchema } from '../../src/config.js';
 import type { ProviderSimulator } from '../../src/infrastructure/provider-simulator.js';
-import { PAYMENT_PROVIDER } from '../../src/payment.tokens.js';
 import {
   cancelled,
   getPayment,
@@ -17,7 +13,7 @@ import {
   post,
   receipts,
   reserved,
-  SECRET,
+  startPaymentWorld,
   T,
   webhook,
   type World,
@@ -29,13 +25,7 @@ let world: World;
 let simulator: ProviderSimulator;
 
 beforeAll(async () => {
-  world = await serviceWorld({
-    service: 'payment',
-    schema: paymentConfigSchema,
-    module: (config) => AppModule.register(config),
-    env: { PAYMENT_WEBHOOK_SECRET: SECRET },
-  });
-  simulator = world.app.get<ProviderSimulator>(PAYMENT_PROVIDER, { strict: false });
+  ({ world, simulator } = await startPaymentWorld());
 });
 
 afterAll(async () => {

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EventDataByType } from '@acme/contracts';
-import type { ServiceWorld } from '@acme/service/testing';
+import { serviceWorld, type ServiceWorld } from '@acme/service/testing';
 import { eventually } from '@acme/testing';
 import { sql } from 'kysely';
 import type { PaymentView } from '../../src/application/payment-view.js';
-import type { PaymentConfig } from '../../src/config.js';
+import { AppModule } from '../../src/app.module.js';
+import { paymentConfigSchema, type PaymentConfig } from '../../src/config.js';
+import type { ProviderSimulator } from '../../src/infrastructure/provider-simulator.js';
+import { PAYMENT_PROVIDER } from '../../src/payment.tokens.js';
 import {
   signedWebhook,
   webhookHeaders,
@@ -23,6 +26,19 @@ export const T = {
 } as const;
 
 export type World = ServiceWorld<PaymentConfig>;
+
+/** The payment service in-process on the real stack (webhook secret SECRET), and its provider simulator. */
+export async function startPaymentWorld(
+  env: Record<string, string> = {},
+): Promise<{ world: World; simulator: ProviderSimulator }> {
+  const world = await serviceWorld({
+    service: 'payment',
+    schema: paymentConfigSchema,
+    module: (config) => AppModule.register(config),
+    env: { PAYMENT_WEBHOOK_SECRET: SECRET, ...env },
+  });
+  return { world, simulator: world.app.get<ProviderSimulator>(PAYMENT_PROVIDER, { strict: false }) };
+}
 
 export const newOrderId = (): string => `o-${randomUUID()}`;
 
