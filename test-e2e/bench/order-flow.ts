@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventually, type TestStack } from '@acme/testing';
 import { orderFor } from '../system/api.js';
+import { freePort } from '../system/service-process.js';
 import { serviceNames, type ServiceName } from '../system/system.js';
 import { pickToken, Traffic, type TokenMix, type TrafficStats } from '../system/traffic.js';
 import { systemWorld, type SystemWorld } from '../system/world.js';
@@ -66,7 +67,18 @@ export async function orderFlow(
   const settled = new Set<string>();
   const confirmed = new Set<string>();
   let observer: Traffic | undefined;
-  const world = await systemWorld(options.label ?? 'bench', options.serviceEnv ?? {}, {
+  // The provider simulator settles asynchronous payments (tok_async) by signed webhook, as in the
+  // demo; without it they would only end at the order deadline.
+  const paymentPort = await freePort();
+  const serviceEnv = {
+    ...options.serviceEnv,
+    payment: {
+      PAYMENT_SIMULATOR_WEBHOOK_URL: `http://127.0.0.1:${paymentPort}/webhooks/provider`,
+      ...options.serviceEnv?.payment,
+    },
+  };
+  const world = await systemWorld(options.label ?? 'bench', serviceEnv, {
+    ports: { payment: paymentPort },
     stack,
     logLevel: 'warn',
     keepEvents: false,

@@ -53,6 +53,8 @@ export async function systemWorld(
     keepEvents?: boolean;
     onEvent?: (event: TappedEvent) => void;
     nodeArgs?: Partial<Record<ServiceName, string[]>>;
+    /** Fixed ports (e.g. payment's, for the simulator's webhooks to find it); free ones otherwise. */
+    ports?: Partial<Record<ServiceName, number>>;
     /** Variables for every service (e.g. how they reach Kafka and the registry). */
     env?: NodeJS.ProcessEnv;
   } = {},
@@ -87,6 +89,7 @@ export async function systemWorld(
       ...(options.env ? { env: options.env } : {}),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
       ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+      ...(options.ports ? { ports: options.ports } : {}),
     });
   } catch (error) {
     await Promise.allSettled([tap.stop(), smtp.close()]);
