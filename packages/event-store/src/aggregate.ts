@@ -75,24 +75,9 @@ async function currentAggregate<State, Command, E extends Event>(
     streamId,
     decider.snapshot?.schemaVersion ?? -1,
   ]);
-  let state = decider.initialState();
-  let version = 0;
-  let fromSnapshot: number | undefined;
-  let eventsRead = 0;
-  const upcast = decider.upcast;
-  for (const row of rows) {
-    if (row.snapshot) {
-      state = row.data as State;
-      version = row.version;
-      fromSnapshot = row.version;
-      continue;
-    }
-    const recorded = toRecorded<E>(row);
-    state = decider.evolve(state, upcast ? upcast(recorded) : recorded);
-    version = row.version;
-    eventsRead++;
-  }
-  return { state, version, ...(fromSnapshot === undefined ? {} : { fromSnapshot }), eventsRead };
+  const aggregate = emptyAggregate(decider);
+  for (const row of rows) foldRow(aggregate, row, decider);
+  return aggregate;
 }
 
 /**
@@ -109,30 +94,38 @@ export async function aggregateStreams<State, Command, E extends Event>(
   decider: Decider<State, Command, E>,
 ): Promise<Map<string, Aggregate<State>>> {
   const unique = [...new Set(streamIds)];
-  const loaded = new Map<string, Aggregate<State>>(
-    unique.map((id) => [id, { state: decider.initialState(), version: 0, eventsRead: 0 }]),
-  );
+  const loaded = new Map(unique.map((id) => [id, emptyAggregate(decider)]));
   if (unique.length === 0) return loaded;
   const rows = await executePrepared<LoadRow>(db, loadManyCurrent, [
     unique,
     decider.snapshot?.schemaVersion ?? -1,
   ]);
-  const upcast = decider.upcast;
   for (const row of rows) {
     const aggregate = loaded.get(row.stream_id);
-    if (!aggregate) continue;
-    if (row.snapshot) {
-      aggregate.state = row.data as State;
-      aggregate.version = row.version;
-      aggregate.fromSnapshot = row.version;
-      continue;
-    }
-    const recorded = toRecorded<E>(row);
-    aggregate.state = decider.evolve(aggregate.state, upcast ? upcast(recorded) : recorded);
-    aggregate.version = row.version;
-    aggregate.eventsRead++;
+    if (aggregate) foldRow(aggregate, row, decider);
   }
   return loaded;
+}
+
+const emptyAggregate = <State, Command, E extends Event>(
+  decider: Decider<State, Command, E>,
+): Aggregate<State> => ({ state: decider.initialState(), version: 0, eventsRead: 0 });
+
+/** One row of a load into its stream's aggregate: the snapshot it starts from, or an event after it. */
+function foldRow<State, Command, E extends Event>(
+  aggregate: Aggregate<State>,
+  row: LoadRow,
+  decider: Decider<State, Command, E>,
+): void {
+  aggregate.version = row.version;
+  if (row.snapshot) {
+    aggregate.state = row.data as State;
+    aggregate.fromSnapshot = row.version;
+    return;
+  }
+  const recorded = toRecorded<E>(row);
+  aggregate.state = decider.evolve(aggregate.state, decider.upcast ? decider.upcast(recorded) : recorded);
+  aggregate.eventsRead++;
 }
 
 type LoadRow = EventRow & { snapshot: boolean };

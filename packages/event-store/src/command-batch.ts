@@ -69,14 +69,18 @@ export async function handleCommands<State, Command, E extends Event>(
       version: aggregate.version,
       decided: [],
     });
-  commands.forEach(({ streamId, command }, i) => {
+  // Per command: the state it was decided on, and the state and version its events left.
+  const decisions = commands.map(({ streamId, command }, i) => {
     const stream = streams.get(streamId);
     if (!stream) throw new Error(`handleCommands: ${streamId} was not loaded`);
-    const events = decider.decide(command, stream.state);
-    if (events.length === 0) return;
-    stream.decided.push({ command: i, events });
-    for (const event of events) stream.state = decider.evolve(stream.state, event);
-    stream.version += events.length;
+    const before = stream.state;
+    const events = decider.decide(command, before);
+    if (events.length > 0) {
+      stream.decided.push({ command: i, events });
+      for (const event of events) stream.state = decider.evolve(stream.state, event);
+      stream.version += events.length;
+    }
+    return { streamId, before, state: stream.state, version: stream.version };
   });
 
   // A part per command that decided something: each carries its own correlation and causation,
@@ -107,19 +111,14 @@ export async function handleCommands<State, Command, E extends Event>(
 
   const recorded = new Map<number, RecordedEvent<E>[]>();
   appends.forEach((append, i) => recorded.set(append.command, appended[i]?.events ?? []));
-  // Replayed from the start state, so each outcome's state is the one right after its own events.
-  const states = new Map<string, State>([...loaded].map(([id, aggregate]) => [id, aggregate.state]));
-  const versions = new Map<string, number>([...loaded].map(([id, aggregate]) => [id, aggregate.version]));
-  const outcomes = commands.map(({ streamId }, i): BatchOutcome<State, E> => {
-    const events = recorded.get(i) ?? [];
-    const before = states.get(streamId) ?? decider.initialState();
-    let state = before;
-    for (const event of events) state = decider.evolve(state, event);
-    const version = (versions.get(streamId) ?? 0) + events.length;
-    states.set(streamId, state);
-    versions.set(streamId, version);
-    return { streamId, events, state, before, nextExpectedVersion: version, replayed: false };
-  });
+  const outcomes = decisions.map(({ streamId, before, state, version }, i): BatchOutcome<State, E> => ({
+    streamId,
+    events: recorded.get(i) ?? [],
+    state,
+    before,
+    nextExpectedVersion: version,
+    replayed: false,
+  }));
   for (const [streamId, stream] of streams)
     if (stream.version !== stream.readAt)
       await maybeSnapshot(tx, streamId, decider, stream.state, stream.readAt, stream.version);

@@ -79,10 +79,13 @@ export class GroupCommit<Item, Result> {
       );
       return;
     }
+    if (results.length !== group.length) {
+      const error = new Error(`group commit: ${results.length} results for ${group.length} items`);
+      for (const entry of group) entry.reject(error);
+      return;
+    }
     group.forEach((entry, i) => {
-      const result = results[i];
-      if (results.length === group.length) entry.resolve(result as Result);
-      else entry.reject(new Error(`group commit: ${results.length} results for ${group.length} items`));
+      entry.resolve(results[i] as Result);
     });
   }
 }
